@@ -1,0 +1,61 @@
+"""Errors that mean "this input cannot be audited".
+
+Non-compliance is never an exception: rules return findings. An exception from this
+module means the audit cannot go on, and its ``str()`` is the one line a person sees.
+Every class keeps its constructor arguments in ``args`` so that it survives pickling
+(papermill and multiprocessing send exceptions between processes).
+"""
+
+from __future__ import annotations
+
+
+class AuditError(Exception):
+    """Base class: the input cannot be audited as it stands."""
+
+    #: process exit code used by the command line for this error
+    exit_code: int = 2
+
+
+class InputError(AuditError):
+    """A problem in an input file, located by file, row and column where known."""
+
+    def __init__(
+        self,
+        source: str,
+        message: str,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        super().__init__(source, message, row, column)
+        self.source, self.message, self.row, self.column = source, message, row, column
+
+    def __str__(self) -> str:
+        where = [repr(self.source)]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class ConfigError(InputError):
+    """A configuration, mapping or profile file is unusable."""
+
+
+class MonthFirstDatesError(InputError):
+    """Dates in an extract only make sense read month first (US style)."""
+
+
+class CalendarRangeError(AuditError):
+    """A date falls outside the years the bank-holiday table covers."""
+
+    def __init__(self, first_year: int, last_year: int, found: int) -> None:
+        super().__init__(first_year, last_year, found)
+        self.first_year, self.last_year, self.found = first_year, last_year, found
+
+    def __str__(self) -> str:
+        return (
+            f"a date in {self.found} is outside the bank holidays known to auditlib "
+            f"({self.first_year}-{self.last_year}); add that year's bank holidays under "
+            "'extra_holidays' in the configuration file"
+        )
