@@ -1,0 +1,138 @@
+"""The working-day clock: Monday to Friday, less bank holidays and closure days.
+
+The counting rules live here and nowhere else (see docs/rules.md):
+
+* a working day is Monday to Friday that is not an England and Wales bank holiday
+  (one-off days included) nor a closure day the landlord lists in its configuration;
+* the working days elapsed from event A to event B are the working days D with
+  ``A < D <= B``: the day of the event is day 0 and the first working day after it is
+  day 1, even when the event fell on a weekend or a bank holiday;
+* the deadline "N working days after A" is the N-th working day after A, and a step
+  taken on or before that day is in time.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from importlib import resources
+
+import polars as pl
+
+from auditlib.errors import CalendarRangeError
+
+_BANK_HOLIDAYS_FILE = "bank_holidays_england_wales.csv"
+
+
+def bank_holidays_england_wales() -> dict[date, str]:
+    """England and Wales bank holidays shipped with the package, date to name.
+
+    Examples
+    --------
+    >>> bank_holidays_england_wales()[date(2023, 5, 8)]
+    'Coronation of King Charles III'
+    """
+    text = resources.files("auditlib.data").joinpath(_BANK_HOLIDAYS_FILE).read_text("utf-8")
+    return {
+        date.fromisoformat(row["date"]): row["name"] for row in csv.DictReader(text.splitlines())
+    }
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """Monday to Friday, less a fixed set of non-working days.
+
+    Parameters
+    ----------
+    holidays
+        Dates that are not working days although they fall Monday to Friday: bank
+        holidays and the landlord's own closure days.
+    first_year, last_year
+        The years the holiday list is known to be complete for. Dates outside them are
+        refused by :meth:`check_covers`, never silently counted as working days.
+    """
+
+    holidays: tuple[date, ...]
+    first_year: int
+    last_year: int
+
+    @classmethod
+    def england_and_wales(
+        cls,
+        *,
+        closure_days: Iterable[date] = (),
+        extra_holidays: Iterable[date] = (),
+    ) -> WorkingCalendar:
+        """The England and Wales calendar with a landlord's closure days added.
+
+        ``extra_holidays`` extends the years covered (for example a new year's bank
+        holidays before the package is updated); ``closure_days`` are office closures.
+        """
+        known = set(bank_holidays_england_wales())
+        extra = set(extra_holidays)
+        years = {d.year for d in known | extra}
+        days = known | extra | set(closure_days)
+        return cls(
+            holidays=tuple(sorted(days)),
+            first_year=min(years),
+            last_year=max(years),
+        )
+
+    def is_working_day(self, day: date) -> bool:
+        """Whether ``day`` is a working day.
+
+        Examples
+        --------
+        >>> cal = WorkingCalendar.england_and_wales()
+        >>> cal.is_working_day(date(2026, 12, 28)), cal.is_working_day(date(2026, 12, 29))
+        (False, True)
+        """
+        return day.weekday() < 5 and day not in set(self.holidays)
+
+    def check_covers(self, earliest: date | None, latest: date | None) -> None:
+        """Refuse dates outside the years whose holidays are known."""
+        for day in (earliest, latest):
+            if day is not None and not self.first_year <= day.year <= self.last_year:
+                raise CalendarRangeError(self.first_year, self.last_year, day.year)
+
+    def working_days(self, start: pl.Expr, end: pl.Expr) -> pl.Expr:
+        """Working days after ``start`` up to and including ``end``; null if either is null.
+
+        Negative when ``end`` is before ``start``.
+
+        Examples
+        --------
+        >>> cal = WorkingCalendar.england_and_wales()
+        >>> df = pl.DataFrame({"rcv": [date(2026, 12, 24)], "ack": [date(2027, 1, 5)]})
+        >>> df.select(cal.working_days(pl.col("rcv"), pl.col("ack"))).item()
+        5
+        """
+        # business_day_count counts [start, end): shift both ends by a day to get (start, end]
+        return pl.business_day_count(
+            start.dt.offset_by("1d"), end.dt.offset_by("1d"), holidays=self.holidays
+        ).cast(pl.Int32)
+
+    def add_working_days(self, start: pl.Expr, n: pl.Expr | int) -> pl.Expr:
+        """The ``n``-th working day after ``start`` (``n`` >= 0); ``start`` itself for 0.
+
+        Examples
+        --------
+        >>> cal = WorkingCalendar.england_and_wales()
+        >>> df = pl.DataFrame({"rcv": [date(2026, 12, 24)]})
+        >>> df.select(cal.add_working_days(pl.col("rcv"), 5)).item()
+        datetime.date(2027, 1, 5)
+        """
+        # rolling a non-working start back to the previous working day makes the first
+        # working day after the event day 1, as the counting rule says
+        due = start.dt.add_business_days(n, holidays=self.holidays, roll="backward")
+        n_expr = n if isinstance(n, pl.Expr) else pl.lit(n)
+        return pl.when(n_expr == 0).then(start).otherwise(due)
+
+    def next_working_day(self, day: date) -> date:
+        """The first working day after ``day`` (a plain-Python helper for messages)."""
+        day += timedelta(days=1)
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day

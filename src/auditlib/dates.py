@@ -1,0 +1,107 @@
+"""Reading dates as landlords' systems write them, vectorised.
+
+Accepted: ISO (``2025-12-25``, with or without a time), UK day-first with ``/``, ``-``
+or ``.`` and a two- or four-digit year (``25/12/2025``, ``25/12/25``), a day, a month
+name and a year (``25-Dec-2025``, ``25 December 2025``), and, from spreadsheets only,
+Excel serial day numbers (``46016`` is 25 December 2025). Two-digit years are 20xx.
+
+A value that reads only month first (``12/25/2025``) is not a day-first date. When a
+file holds such values and no value that reads only day first, the whole file is taken
+to be month-first and refused: see :func:`month_first_evidence`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+_ISO = r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$"
+_NUMERIC = r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?:[ T].*)?$"
+_NAMED = r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-/]+([A-Za-z]{3,9})\.?[\s\-/,]+(\d{4}|\d{2})(?:[ T].*)?$"
+_SERIAL = r"^(\d{5})(?:\.\d+)?$"
+_EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01, less Excel's 1900 leap-year bug
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
+
+def _year(text: pl.Expr) -> pl.Expr:
+    year = text.cast(pl.Int32, strict=False)
+    return pl.when(text.str.len_chars() == 2).then(year + 2000).otherwise(year)
+
+
+def _from_parts(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
+    """A date from integer parts; null where the parts make no date (31 February)."""
+    iso = pl.format(
+        "{}-{}-{}",
+        year.cast(pl.String).str.zfill(4),
+        month.cast(pl.String).str.zfill(2),
+        day.cast(pl.String).str.zfill(2),
+    )
+    return iso.str.to_date("%Y-%m-%d", strict=False)
+
+
+def parse_dates(text: pl.Expr, *, excel_serials: bool = False) -> pl.Expr:
+    """Parse stripped text to dates; null where the text is not a day-first or ISO date.
+
+    Examples
+    --------
+    >>> s = pl.Series(["25/12/2025", "25/12/25", "25-Dec-2025", "2025-12-25", "12/25/2025"])
+    >>> pl.select(parse_dates(pl.lit(s))).to_series().to_list()[3:]
+    [datetime.date(2025, 12, 25), None]
+    """
+    iso = text.str.extract_groups(_ISO)
+    num = text.str.extract_groups(_NUMERIC)
+    named = text.str.extract_groups(_NAMED)
+    month_name = (
+        named.struct[1]
+        .str.to_lowercase()
+        .replace_strict(_MONTHS, default=None, return_dtype=pl.Int32)
+    )
+    parsed = pl.coalesce(
+        _from_parts(
+            iso.struct[0].cast(pl.Int32), iso.struct[1].cast(pl.Int32), iso.struct[2].cast(pl.Int32)
+        ),
+        _from_parts(
+            _year(num.struct[2]), num.struct[1].cast(pl.Int32), num.struct[0].cast(pl.Int32)
+        ),
+        _from_parts(_year(named.struct[2]), month_name, named.struct[0].cast(pl.Int32)),
+    )
+    if excel_serials:
+        serial = text.str.extract(_SERIAL, 1).cast(pl.Int64, strict=False)
+        from_serial = pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial)
+        parsed = pl.coalesce(parsed, from_serial.cast(pl.Date))
+    return parsed
+
+
+def month_first_evidence(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """Two boolean expressions: the value reads only day first; it reads only month first.
+
+    ``25/12/2025`` reads only day first; ``12/25/2025`` only month first; ``05/06/2025``
+    either way (it is taken day first).
+    """
+    num = text.str.extract_groups(_NUMERIC)
+    first = num.struct[0].cast(pl.Int32)
+    second = num.struct[1].cast(pl.Int32)
+    only_day_first = (first > 12) & (first <= 31) & (second <= 12)
+    only_month_first = (second > 12) & (second <= 31) & (first <= 12) & (first >= 1)
+    return only_day_first.fill_null(False), only_month_first.fill_null(False)

@@ -1,0 +1,168 @@
+"""A landlord's own column names and labels, mapped onto the canonical extract.
+
+A mapping file is YAML that a landlord edits (see ``config/mapping.yaml``)::
+
+    columns:                      # canonical name: header(s) in your extract
+      complaint_id: Case Reference
+      stage1_received_date: [Date Received, Received]
+    labels:                       # canonical column: {your label: canonical label}
+      stage1_outcome:
+        Justified: upheld
+      tenure:
+        General Needs: LCRA
+        Shared Ownership: LCHO
+
+Headers and labels are matched ignoring case, spaces and punctuation, so a header
+``Complaint ID`` already matches ``complaint_id`` with no mapping at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import yaml
+
+from auditlib import schema
+from auditlib.errors import ConfigError
+
+# Labels understood without any mapping (after normalisation, see ``normalise``).
+_BUILTIN_LABELS: dict[str, dict[str, str]] = {
+    "outcome": {
+        "upheld": "upheld",
+        "fully_upheld": "upheld",
+        "partially_upheld": "partially_upheld",
+        "partly_upheld": "partially_upheld",
+        "part_upheld": "partially_upheld",
+        "not_upheld": "not_upheld",
+        "withdrawn": "withdrawn",
+    },
+    "tenure": {
+        "lcra": "LCRA",
+        "low_cost_rental": "LCRA",
+        "low_cost_rental_accommodation": "LCRA",
+        "lcho": "LCHO",
+        "low_cost_home_ownership": "LCHO",
+        "other": "other",
+    },
+    "channel": {c: c for c in schema.CHANNELS}
+    | {"telephone": "phone", "web": "online", "web_form": "online", "face_to_face": "in_person"},
+}
+_BUILTIN_FOR_COLUMN = {
+    "stage1_outcome": "outcome",
+    "stage2_outcome": "outcome",
+    "tenure": "tenure",
+    "channel": "channel",
+}
+
+
+def normalise(text: str) -> str:
+    """Lower case, with runs of anything but letters and digits turned into one ``_``.
+
+    Examples
+    --------
+    >>> normalise("  Partly Upheld ")
+    'partly_upheld'
+    """
+    return re.sub(r"[^0-9a-z]+", "_", text.strip().lower()).strip("_")
+
+
+def normalise_expr(expr: pl.Expr) -> pl.Expr:
+    """The vectorised twin of :func:`normalise`."""
+    return (
+        expr.str.strip_chars()
+        .str.to_lowercase()
+        .str.replace_all(r"[^0-9a-z]+", "_")
+        .str.strip_chars("_")
+    )
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """Where each canonical column comes from, and how labels translate."""
+
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    source: str = "(built-in)"
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> Mapping:
+        """Read a mapping file; a clear :class:`ConfigError` when it is unusable."""
+        path = Path(path)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        except FileNotFoundError:
+            msg = "mapping file not found"
+            raise ConfigError(str(path), msg) from None
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            msg = f"not valid YAML: {str(exc).splitlines()[0]}"
+            raise ConfigError(str(path), msg) from None
+        return cls.from_dict(data, source=str(path))
+
+    @classmethod
+    def from_dict(cls, data: Any, *, source: str = "(mapping)") -> Mapping:
+        """Build a mapping from already-parsed YAML."""
+        if not isinstance(data, dict):
+            msg = "expected 'columns:' and 'labels:' sections"
+            raise ConfigError(source, msg)
+        unknown = set(data) - {"columns", "labels"}
+        if unknown:
+            msg = f"unknown section(s) {', '.join(sorted(unknown))}; expected columns, labels"
+            raise ConfigError(source, msg)
+        columns: dict[str, tuple[str, ...]] = {}
+        for name, headers in (data.get("columns") or {}).items():
+            if name not in schema.BY_NAME:
+                msg = f"{name!r} is not a canonical column; see the README's extract layout"
+                raise ConfigError(source, msg, column=str(name))
+            as_list = [headers] if isinstance(headers, str) else list(headers or [])
+            columns[name] = tuple(str(h) for h in as_list)
+        labels: dict[str, dict[str, str]] = {}
+        for name, table in (data.get("labels") or {}).items():
+            column = schema.BY_NAME.get(name)
+            if column is None or not column.labels:
+                msg = f"labels can be mapped only for {', '.join(_BUILTIN_FOR_COLUMN)}"
+                raise ConfigError(source, msg, column=str(name))
+            for theirs, ours in (table or {}).items():
+                if ours not in column.labels:
+                    msg = (
+                        f"{theirs!r} maps to {ours!r}, which is not one of "
+                        f"{', '.join(column.labels)}"
+                    )
+                    raise ConfigError(source, msg, column=name)
+            labels[name] = {normalise(str(k)): str(v) for k, v in (table or {}).items()}
+        return cls(columns=columns, labels=labels, source=source)
+
+    def header_renames(self, headers: Iterable[str], *, source: str) -> dict[str, str]:
+        """Map the file's headers to canonical names; refuse two headers for one column."""
+        wanted: dict[str, str] = {normalise(c.name): c.name for c in schema.COLUMNS}
+        for name, theirs in self.columns.items():
+            for header in theirs:
+                wanted[normalise(header)] = name
+        renames: dict[str, str] = {}
+        taken: dict[str, str] = {}
+        for header in headers:
+            name = wanted.get(normalise(header))
+            if name is None:
+                continue
+            if name in taken:
+                msg = (
+                    f"both {taken[name]!r} and {header!r} map to {name!r}; "
+                    f"keep one in {self.source}"
+                )
+                raise ConfigError(source, msg, column=header)
+            taken[name] = header
+            renames[header] = name
+        return renames
+
+    def label_expr(self, column: str, expr: pl.Expr) -> pl.Expr:
+        """Translate a label column to canonical labels; unknown labels pass through as written."""
+        table = dict(_BUILTIN_LABELS[_BUILTIN_FOR_COLUMN[column]])
+        table.update(self.labels.get(column, {}))
+        cleaned = expr.str.strip_chars()
+        return normalise_expr(cleaned).replace_strict(
+            table, default=cleaned, return_dtype=pl.String
+        )
