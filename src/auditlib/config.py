@@ -1,0 +1,168 @@
+"""The landlord's configuration file: homes, closure days, targets and rule choices.
+
+One YAML file a landlord edits (``config/auditlib.yaml``); paths in it are relative to
+the file itself. Nothing is read at import time; command-line options override it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from auditlib.calendar import WorkingCalendar
+from auditlib.errors import ConfigError
+from auditlib.mapping import Mapping
+from auditlib.rules import Interpretation, Targets
+
+DEFAULT_CONFIG = Path("config") / "auditlib.yaml"
+_KEYS = {
+    "landlord",
+    "extract",
+    "homes",
+    "reporting_year_start_month",
+    "closure_days",
+    "extra_holidays",
+    "mapping",
+    "policy_profile",
+    "landlord_targets",
+    "rules",
+    "as_of",
+    "output_dir",
+}
+
+
+@dataclass(frozen=True)
+class Homes:
+    """Homes owned, for CH01: a total and, optionally, LCRA and LCHO separately."""
+
+    total: int | None = None
+    by_tenure: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.total is None and self.by_tenure:
+            object.__setattr__(self, "total", sum(self.by_tenure.values()))
+
+
+@dataclass(frozen=True)
+class AuditConfig:
+    """Everything about a landlord that the audit needs besides its extract."""
+
+    path: Path | None = None
+    landlord: str = "landlord"
+    extract: Path | None = None
+    homes: Homes = field(default_factory=Homes)
+    reporting_year_start_month: int = 4
+    closure_days: tuple[date, ...] = ()
+    extra_holidays: tuple[date, ...] = ()
+    mapping: Path | None = None
+    landlord_targets: Targets | None = None
+    interpretation: Interpretation = field(default_factory=Interpretation)
+    as_of: date | None = None
+    output_dir: Path = Path("build") / "audit"
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> AuditConfig:
+        """Read a configuration file; with no path, ``config/auditlib.yaml`` if it exists."""
+        if path is None:
+            return cls.load(DEFAULT_CONFIG) if DEFAULT_CONFIG.is_file() else cls()
+        path = Path(path)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        except FileNotFoundError:
+            raise ConfigError(str(path), "configuration file not found") from None
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            msg = f"not valid YAML: {str(exc).splitlines()[0]}"
+            raise ConfigError(str(path), msg) from None
+        if not isinstance(data, dict):
+            raise ConfigError(str(path), "expected a mapping of settings")
+        return cls.from_dict(data, path=path)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, path: Path | None = None) -> AuditConfig:
+        """Build from parsed YAML; ``path`` anchors relative paths."""
+        source = str(path) if path else "(configuration)"
+        unknown = set(data) - _KEYS
+        if unknown:
+            expected = ", ".join(sorted(_KEYS))
+            msg = f"unknown setting(s) {', '.join(sorted(unknown))}; expected {expected}"
+            raise ConfigError(source, msg)
+        base = path.parent if path else Path()
+
+        def rel(value: Any) -> Path | None:
+            return None if value in (None, "") else base / str(value)
+
+        try:
+            homes_data = data.get("homes") or {}
+            if isinstance(homes_data, int):
+                homes = Homes(total=homes_data)
+            else:
+                by_tenure = {k: int(v) for k, v in homes_data.items() if k in ("LCRA", "LCHO")}
+                total = homes_data.get("total")
+                homes = Homes(total=int(total) if total is not None else None, by_tenure=by_tenure)
+            targets = None
+            if data.get("policy_profile"):
+                profile_path = rel(data["policy_profile"])
+                assert profile_path is not None
+                targets = _targets_from_profile(profile_path)
+            if data.get("landlord_targets"):
+                targets = Targets.from_profile(data["landlord_targets"], name="policy")
+            return cls(
+                path=path,
+                landlord=str(data.get("landlord") or "landlord"),
+                extract=rel(data.get("extract")),
+                homes=homes,
+                reporting_year_start_month=int(data.get("reporting_year_start_month", 4)),
+                closure_days=tuple(_dates(data.get("closure_days"), "closure_days", source)),
+                extra_holidays=tuple(_dates(data.get("extra_holidays"), "extra_holidays", source)),
+                mapping=rel(data.get("mapping")),
+                landlord_targets=targets,
+                interpretation=Interpretation.from_dict(data.get("rules")),
+                as_of=_date(data["as_of"], "as_of", source) if data.get("as_of") else None,
+                output_dir=rel(data.get("output_dir")) or base.parent / "build" / "audit",
+            )
+        except ConfigError:
+            raise
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ConfigError(source, str(exc)) from None
+
+    def calendar(self) -> WorkingCalendar:
+        """The working-day calendar with this landlord's closure days."""
+        return WorkingCalendar.england_and_wales(
+            closure_days=self.closure_days, extra_holidays=self.extra_holidays
+        )
+
+    def load_mapping(self) -> Mapping:
+        """The column and label mapping, or the built-in one."""
+        return Mapping.from_yaml(self.mapping) if self.mapping else Mapping()
+
+
+def _targets_from_profile(path: Path) -> Targets:
+    try:
+        values = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+    except FileNotFoundError:
+        raise ConfigError(str(path), "policy profile not found") from None
+    except yaml.YAMLError as exc:
+        msg = f"not valid YAML: {str(exc).splitlines()[0]}"
+        raise ConfigError(str(path), msg) from None
+    try:
+        return Targets.from_profile(values, name="policy")
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(str(path), str(exc)) from None
+
+
+def _date(value: Any, key: str, source: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        msg = f"{value!r} is not an ISO date (yyyy-mm-dd)"
+        raise ConfigError(source, msg, column=key) from None
+
+
+def _dates(values: Any, key: str, source: str) -> list[date]:
+    return [_date(v, key, source) for v in (values or [])]

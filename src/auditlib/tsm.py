@@ -1,0 +1,146 @@
+"""The Regulator's complaint Tenant Satisfaction Measures CH01 and CH02.
+
+Working definitions (the fact sheet marks the fine print unconfirmed; see docs/rules.md):
+
+* CH01 (1): stage 1 complaints **received** in the period per 1,000 homes; CH01 (2):
+  stage 2 requests received in the period per 1,000 homes. Withdrawn complaints and
+  complaints later escalated still count.
+* CH02 (1): of the stage 1 complaints **answered** in the period (response date in the
+  period), the percentage answered within the Code's timescale, extension included as
+  :mod:`auditlib.timeliness` credits it; CH02 (2) likewise for stage 2.
+* Where homes are given for LCRA and LCHO, each is reported separately as well as the
+  total; complaints with another or no tenure count in the total only.
+
+Measures are computed from the frame :func:`auditlib.timeliness.assess` returns, so no
+rule is re-implemented here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from auditlib.config import Homes
+
+#: the keys of the ``metrics --format json`` object, in order (the CLI contract)
+METRIC_KEYS = (
+    "stage1_received",
+    "stage2_received",
+    "ch01_stage1_per_1000",
+    "ch01_stage2_per_1000",
+    "stage1_responded",
+    "stage1_responded_within",
+    "ch02_stage1_pct",
+    "stage2_responded",
+    "stage2_responded_within",
+    "ch02_stage2_pct",
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reporting period, both ends inclusive."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            msg = f"the period ends ({self.end}) before it starts ({self.start})"
+            raise ValueError(msg)
+
+    @classmethod
+    def reporting_year(cls, containing: date, *, start_month: int = 4) -> Period:
+        """The reporting year (1 April to 31 March by default) that contains a date.
+
+        Examples
+        --------
+        >>> Period.reporting_year(date(2026, 3, 31)).label
+        '2025/26'
+        """
+        year = containing.year if containing.month >= start_month else containing.year - 1
+        start = date(year, start_month, 1)
+        end = date(year + 1, start_month, 1).toordinal() - 1
+        return cls(start, date.fromordinal(end))
+
+    @property
+    def label(self) -> str:
+        """``2025/26`` for an April-to-March year, otherwise the two dates."""
+        if (self.start.month, self.start.day) == (4, 1) and self.end == date(
+            self.start.year + 1, 3, 31
+        ):
+            return f"{self.start.year}/{str(self.start.year + 1)[-2:]}"
+        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+
+
+def _in(column: str, period: Period) -> pl.Expr:
+    return pl.col(column).is_between(pl.lit(period.start), pl.lit(period.end), closed="both")
+
+
+def _counts(period: Period, within_suffix: str = "code") -> list[pl.Expr]:
+    exprs = []
+    for n, start in ((1, "stage1_received_date"), (2, "stage2_requested_date")):
+        answered = _in(f"stage{n}_response_date", period)
+        exprs += [
+            _in(start, period).sum().alias(f"stage{n}_received"),
+            answered.sum().alias(f"stage{n}_responded"),
+            (answered & pl.col(f"stage{n}_within_{within_suffix}").fill_null(False))
+            .sum()
+            .alias(f"stage{n}_responded_within"),
+        ]
+    return exprs
+
+
+def _rates(counts: dict[str, int], homes: int | None) -> dict[str, Any]:
+    def per_1000(n: int) -> float | None:
+        return round(n / homes * 1000, 2) if homes else None
+
+    def pct(part: int, whole: int) -> float | None:
+        return round(part / whole * 100, 2) if whole else None
+
+    return {
+        "stage1_received": counts["stage1_received"],
+        "stage2_received": counts["stage2_received"],
+        "ch01_stage1_per_1000": per_1000(counts["stage1_received"]),
+        "ch01_stage2_per_1000": per_1000(counts["stage2_received"]),
+        "stage1_responded": counts["stage1_responded"],
+        "stage1_responded_within": counts["stage1_responded_within"],
+        "ch02_stage1_pct": pct(counts["stage1_responded_within"], counts["stage1_responded"]),
+        "stage2_responded": counts["stage2_responded"],
+        "stage2_responded_within": counts["stage2_responded_within"],
+        "ch02_stage2_pct": pct(counts["stage2_responded_within"], counts["stage2_responded"]),
+    }
+
+
+def measures(assessed: pl.DataFrame, *, period: Period, homes: Homes) -> dict[str, Any]:
+    """CH01 and CH02 for the period, in total and per tenure where homes are given.
+
+    Rates are rounded to two decimal places; a rate is null (``None``) where its
+    denominator is zero or unknown.
+    """
+    total = assessed.select(_counts(period)).row(0, named=True)
+    result: dict[str, Any] = _rates(total, homes.total)
+    if homes.by_tenure:
+        by_tenure = (
+            assessed.filter(pl.col("tenure").is_in(list(homes.by_tenure)))
+            .group_by("tenure")
+            .agg(_counts(period))
+        )
+        found = {row["tenure"]: row for row in by_tenure.iter_rows(named=True)}
+        zero = dict.fromkeys(total, 0)
+        result["by_tenure"] = {
+            tenure: _rates(found.get(tenure, zero), count)
+            for tenure, count in sorted(homes.by_tenure.items())
+        }
+    if "stage1_within_policy" in assessed.columns:
+        policy = assessed.select(_counts(period, "policy")).row(0, named=True)
+        result["landlord_targets"] = {
+            "stage1_responded_within": policy["stage1_responded_within"],
+            "stage1_pct": _rates(policy, homes.total)["ch02_stage1_pct"],
+            "stage2_responded_within": policy["stage2_responded_within"],
+            "stage2_pct": _rates(policy, homes.total)["ch02_stage2_pct"],
+        }
+    return result
