@@ -19,7 +19,9 @@ from collections.abc import Sequence
 from auditlib.errors import AuditError
 
 # Modules that add sub-commands: each defines ``register(subparsers)``.
-_SUBCOMMAND_MODULES: tuple[str, ...] = ("auditlib.commands",)
+_SUBCOMMAND_MODULES: tuple[str, ...] = (
+    "auditlib.commands",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
