@@ -1,0 +1,621 @@
+"""Draft a policy profile from a landlord's own complaints policy.
+
+Each profile key gets a value and the sentences that support it. The drafter reads
+rather than guesses:
+
+* a fact the document does not state is null;
+* a timescale in calendar days, weeks or months keeps its words (``as_written``) and
+  leaves the working-day value null; a bare "days" is reported the same way unless the
+  policy says its days are working days;
+* where sentences disagree, every one is quoted, the value is null and ``review`` is
+  true, so a person decides.
+
+A timescale is read from the words around its number: the nearest cue before it
+(acknowledge, respond, a further..., escalate) says what it times, the words after it
+("of receipt", "of the acknowledgement", "of the initial complaint") say when its
+clock starts, and the stage comes from a stage named just before the number or from
+the stage heading the sentence sits under.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from auditlib.policy._text import (
+    DURATION,
+    INFORMAL,
+    STAGE_LABEL,
+    Sentence,
+    number_value,
+    sentences_of,
+    stage_of,
+    unit_kind,
+)
+from auditlib.policy.profile import PROFILE_KEYS, PROFILE_VERSION, empty_entry
+from auditlib.policy.readers import PolicyDocument, read_policy
+
+# ------------------------------------------------------------------------- cues
+
+_I = re.IGNORECASE
+_SKIP = re.compile(
+    r"ombudsman|designated person|councillor|\bMPs?\b|tribunal|\bcourts?\b|"
+    r"no further contact|\bclos(?:e|ed|ing|ure)\b|retain|destroy|tenancy|"
+    r"compensation|pay(?:ment)?s?\b|hearing|panel",
+    _I,
+)
+_NOT_DEADLINE = re.compile(r"\b(?:after|at least|wait(?:ing)?|minimum of|over|than)\s*$", _I)
+_EXT = re.compile(r"\bextend|\bextension|\bfurther\b|\badditional\b|\banother\b|\blonger\b", _I)
+_ACK = re.compile(r"acknowledg|\blog(?:ged)?\b|\bregister", _I)
+_RESP = re.compile(
+    r"respon[sd]|\brepl(?:y|ies)\b|decision|outcome|resol(?:ve|ution)|\bwrite\b|"
+    r"\bwritten\b|\banswer|investigat|conclu|determin|\bdecide|\bdealt? with|complete",
+    _I,
+)
+_ESC_ANY = re.compile(
+    r"escalat|review request|request(?:ing)? (?:a |an |for |that )?(?:review|stage|escalation)|"
+    r"\bappeal|second stage|stage\s*(?:2|two)\b",
+    _I,
+)
+_ESC_RESIDENT = re.compile(
+    r"\b(?:you|customers?|residents?|tenants?|complainants?|they)\b[^.;]{0,60}?"
+    r"\b(?:can|may|should|must|need to|will need to|have|has|are able to)\b[^.;]{0,60}?"
+    r"(?:escalat|request|ask|appeal|review|move|progress|refer)"
+    r"|(?:request|escalation|appeal)s?\b[^.;]{0,30}\b(?:must|should|needs? to) be "
+    r"(?:made|received|submitted|sent)",
+    _I,
+)
+_ANCHOR_PREP = re.compile(
+    r"^[\s,*]*(?:\([^)]*\)\s*)?(?:of|from|after|following|since|starting (?:on|from)|"
+    r"beginning(?: on| from)?)\b(?P<rest>.{0,90})",
+    _I,
+)
+_A_ORIGINAL = re.compile(
+    r"initial complaint|original complaint|first complaint|complaint (?:was|being|is) first|"
+    r"first (?:made|raised|received)|(?:stage\s*(?:1|one)|first stage) complaint",
+    _I,
+)
+_A_ACK = re.compile(r"acknowledg|\blogged\b|\bregistered\b", _I)
+_A_PRIOR = re.compile(
+    r"^\W*(?:(?:receiving|receipt of|the date of|the date on)\s+)?"
+    r"(?:the |our |your |a |its |their )?"
+    r"(?:stage\s*(?:1|one|2|two)\s+|first(?:\s+stage)?\s+|final\s+|full\s+|written\s+)?"
+    r"(?:response|decision|reply|outcome|letter)",
+    _I,
+)
+_A_REQUEST = re.compile(r"escalat|request|appeal|\bask|review", _I)
+_A_RECEIPT = re.compile(
+    r"receipt|receiv|\b(?:made|raised|submitted|lodged)\b|date (?:of|on which) (?:the|your)",
+    _I,
+)
+_DAYS_ARE_WORKING = re.compile(
+    r"(?:\bdays?\b[\"'’”]?\s+(?:in|within|throughout|used in) this (?:policy|procedure|document)"
+    r"\s+(?:means?|refers? to|are)|(?:all|any) (?:references to )?(?:days|time\s*scales|"
+    r"timeframes|deadlines|response times)[^.]{0,40}?\b(?:are|mean|refer to)\b[^.]{0,20}?)"
+    r"\s*(?:to\s+)?(?:in\s+)?(?:working|business) days",
+    _I,
+)
+_LIMIT_BEFORE = re.compile(
+    r"(?:(?:within|in|during|over|for)\s+(?:the\s+)?(?:last|previous|past|preceding)|"
+    r"(?:more|longer|older|over)\s+than|over|up to)\s*$",
+    _I,
+)
+_LIMIT_AFTER = re.compile(
+    r"^\s*(?:ago|old)\b|^[\s,]*(?:of|from|after|since)\s+(?:the\s+|when\s+|an?\s+|it\s+|you\s+|"
+    r"they\s+|we\s+|your\s+|their\s+)*(?:date\s+|time\s+|day\s+)?(?:of\s+)?(?:the\s+)?"
+    r"(?:issue|problem|incident|events?|matter|service|act|action|failure|occurr|happen|aris|"
+    r"became|become|becoming|first|aware|circumstances|cause|thing|date)",
+    _I,
+)
+_STAGE_COUNT = re.compile(
+    r"(?<![\d.])\b(?P<n>two|three|four|2|3|4)[\s-]+(?:stage|tier|step)s?\b(?!\s+of\b)(?!d)", _I
+)
+_FINAL_IS_TWO = re.compile(
+    r"(?:stage\s*(?:2|two|II)\b|second stage)\W+(?:\w+\W+){0,5}?(?:final|last)\b|"
+    r"(?:final|last) stage\W+(?:\w+\W+){0,4}?(?:stage\s*(?:2|two|II)\b|second)",
+    _I,
+)
+_NEGATED = re.compile(r"\b(?:no|not|never|nor|without|don't|doesn't|cannot)\b", _I)
+_DEFINITION_HINT = re.compile(r"expression of dissatisfaction|dissatisf[^.]{0,80}complain|"
+                              r"complaint (?:is|means|shall be defined)[^.]{0,80}dissatisf", _I)
+_DEF_PARTS = {
+    "however made": re.compile(r"however (?:made|expressed)|in any (?:form|way)|any means|"
+                               r"expressed in any", _I),
+    "standard of service": re.compile(r"standard of (?:the )?service|quality of service", _I),
+    "actions or lack of action": re.compile(
+        r"lack of action|inaction|failure to act|(?:did|does) (?:or|and) (?:failed|fails) to|"
+        r"action(?:s)? or (?:lack|omission)|acts or omissions|failed to do", _I),
+    "staff or those acting for the landlord": re.compile(
+        r"\bstaff\b|employees|acting on (?:its|our|their) behalf|contractors|agents", _I),
+    "affecting residents": re.compile(
+        r"affecting[^.]{0,60}(?:resident|customer|tenant|individual|person|group|household)", _I),
+}
+_OMBUDSMAN = re.compile(r"\bombudsman\b", _I)
+_SELF_ASSESS = re.compile(r"self[\s-]*assess", _I)
+_BEHAVIOUR = re.compile(
+    r"unacceptable (?:behaviou?r|conduct|actions)|unreasonabl[ey] (?:complainant )?"
+    r"(?:behaviou?r|conduct|persistent|demands)|persistent (?:or unreasonable )?complainants?|"
+    r"unreasonable (?:or|and) persistent|vexatious|abusive behaviou?r",
+    _I,
+)
+_COMP_POLICY = re.compile(
+    r"compensation (?:policy|procedure|scheme|guidance)|(?:redress|remedies|remedy) policy|"
+    r"goodwill payments? (?:policy|procedure)",
+    _I,
+)
+_COMP_ANY = re.compile(r"compensation|goodwill payment|financial (?:remedy|redress)", _I)
+
+
+# --------------------------------------------------------------------- candidates
+
+
+@dataclass(frozen=True)
+class _Timescale:
+    """One duration read from a sentence and what it was judged to time."""
+
+    kind: str  # ack / response / extension / escalation
+    stage: int | str | None
+    number: int | None
+    unit: str
+    as_written: str
+    clock: str | None
+    sentence: Sentence
+    stage_from_context: bool
+    window: str | None = None
+
+
+def _nearest(pattern: re.Pattern[str], text: str) -> int:
+    """End position of the last match of ``pattern`` in ``text`` (-1 when none)."""
+    last = -1
+    for m in pattern.finditer(text):
+        last = m.end()
+    return last
+
+
+def _clock(anchor: str | None) -> str | None:
+    """Classify the start point named after a duration."""
+    if not anchor:
+        return None
+    if _A_ORIGINAL.search(anchor):
+        return "original_complaint"
+    if _A_PRIOR.search(anchor):
+        return "prior_response"
+    if _A_ACK.search(anchor[:60]):
+        return "acknowledgement"
+    if _A_REQUEST.search(anchor[:60]):
+        return "request"
+    if _A_RECEIPT.search(anchor[:50]):
+        return "receipt"
+    return None
+
+
+def _timescales(sentence: Sentence) -> list[_Timescale]:
+    """Every timescale in a sentence with what it times and its stage."""
+    text = sentence.text
+    matches = list(DURATION.finditer(text))
+    out: list[_Timescale] = []
+    seg_start = 0
+    for i, m in enumerate(matches):
+        pre = text[seg_start : m.start()]
+        nxt = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        post = re.split(r"[;(]|\bthen\b", text[m.end() : nxt], maxsplit=1)[0]
+        seg_start = m.end()
+        number = number_value(m.group("num"))
+        unit = unit_kind(m.group("unit"))
+        if number is None or (unit == "years" and number > 5):
+            continue
+        anchor_m = _ANCHOR_PREP.match(post)
+        anchor = anchor_m.group("rest") if anchor_m else None
+        clock = _clock(anchor)
+        as_written = " ".join(m.group(0).split())
+        if _NOT_DEADLINE.search(pre[-20:]):
+            continue
+        skip_at = _nearest(_SKIP, pre)
+        cues = {
+            "extension": _nearest(_EXT, pre[-45:]),
+            "ack": _nearest(_ACK, pre),
+            "response": _nearest(_RESP, pre),
+        }
+        if skip_at > max(cues.values()) and clock != "prior_response":
+            continue
+        if clock == "prior_response" or _ESC_RESIDENT.search(pre):
+            kind = "escalation"
+        elif cues["extension"] >= 0:
+            kind = "extension"
+        elif cues["ack"] >= 0:
+            kind = "ack"
+        elif cues["response"] >= 0 or _ESC_ANY.search(pre):
+            kind = "response"
+        else:
+            continue
+        stage, from_context = _stage_for(sentence, pre, kind)
+        window = None
+        if kind == "escalation" and anchor_m:
+            phrase = re.split(r",|\b(?:and|detailing|to|so|if|or)\b", post)[0]
+            window = " ".join(f"{as_written} {phrase.strip()}".split())
+        out.append(
+            _Timescale(kind, stage, number, unit, as_written, clock, sentence, from_context,
+                       window)
+        )
+    return out
+
+
+def _stage_for(sentence: Sentence, pre: str, kind: str) -> tuple[int | str | None, bool]:
+    """Stage a timescale belongs to: named just before it, else the heading context."""
+    labels = list(STAGE_LABEL.finditer(pre))
+    if INFORMAL.search(pre) and not labels:
+        return "informal", False
+    if kind != "escalation" and labels:
+        return stage_of(labels[-1]), False
+    if kind != "escalation" and re.search(r"escalat|review request", pre, _I):
+        return 2, False
+    return sentence.stage, True
+
+
+# ------------------------------------------------------------------------ drafting
+
+
+def extract_profile(path: str | Path) -> dict[str, Any]:
+    """Read a policy document and draft its profile.
+
+    Parameters
+    ----------
+    path
+        Policy document (.txt, .md, .docx or .pdf).
+
+    Returns
+    -------
+    dict
+        The profile: ``meta`` plus one entry per key in :data:`PROFILE_KEYS`.
+    """
+    return draft_profile(read_policy(path))
+
+
+def draft_profile(document: PolicyDocument) -> dict[str, Any]:
+    """Draft a profile from a document already read into paragraphs."""
+    sentences = sentences_of(document)
+    profile: dict[str, Any] = {
+        "meta": {
+            "profile_version": PROFILE_VERSION,
+            "code_edition": "2024",
+            "source": Path(document.source).name,
+            "source_kind": document.kind,
+            "drafted_by": "auditlib policy extract",
+            "reviewed": False,
+        }
+    }
+    days_are_working = [s for s in sentences if _DAYS_ARE_WORKING.search(s.text)]
+    found = [t for s in sentences for t in _timescales(s)]
+    stages = _stages(sentences)
+    profile["stages"] = stages
+    profile["has_informal_stage"] = _informal(sentences, stages["value"])
+    for stage in (1, 2):
+        prefix = f"stage{stage}_"
+        for kind, key in (("ack", "ack_working_days"), ("response", "response_working_days"),
+                          ("extension", "extension_working_days")):
+            picked = _pick(found, kind, stage)
+            profile[prefix + key] = _working_days_entry(picked, days_are_working)
+        picked = _pick(found, "response", stage)
+        profile[prefix + "response_clock"] = _clock_entry(picked, stage)
+    profile["complaint_time_limit_months"] = _time_limit(sentences)
+    profile["escalation_request_window"] = _escalation_window(found)
+    profile["uses_code_definition"] = _definition(sentences)
+    profile["mentions_ombudsman"] = _mention(sentences, _OMBUDSMAN, "the Ombudsman")
+    profile["mentions_self_assessment"] = _mention(
+        sentences, _SELF_ASSESS, "a self-assessment against the Code"
+    )
+    profile["unacceptable_behaviour_policy"] = _mention(
+        sentences, _BEHAVIOUR, "unacceptable or unreasonable behaviour"
+    )
+    profile["compensation_policy"] = _compensation(sentences)
+    return {"meta": profile["meta"], **{k: profile[k] for k in PROFILE_KEYS}}
+
+
+def _pick(found: list[_Timescale], kind: str, stage: int) -> list[_Timescale]:
+    """Candidates for one key: stage from the text first, bare sentences for stage 1."""
+    exact = [t for t in found if t.kind == kind and t.stage == stage]
+    if exact or stage != 1:
+        return exact
+    # no stage named anywhere near it: a policy's first description is stage 1, but
+    # only when the document names no stages at all around these sentences
+    return [t for t in found if t.kind == kind and t.stage is None]
+
+
+def _evidence(sentences: list[Sentence], limit: int = 6) -> list[dict[str, object]]:
+    """Evidence items for sentences, each quoted once, in document order."""
+    seen: set[int] = set()
+    out = []
+    for s in sorted(sentences, key=lambda s: s.index):
+        if s.index in seen:
+            continue
+        seen.add(s.index)
+        out.append(s.evidence())
+    return out[:limit]
+
+
+def _working_days_entry(
+    picked: list[_Timescale], days_are_working: list[Sentence]
+) -> dict[str, Any]:
+    """A working-day key from its candidate timescales."""
+    entry = empty_entry(duration=True)
+    if not picked:
+        return entry
+    readings = []
+    for t in picked:
+        unit = t.unit
+        if unit == "days" and days_are_working:
+            unit = "working_days"
+        readings.append((t.number, unit, t.as_written))
+    distinct = {(n, u) for n, u, _ in readings}
+    sentences = [t.sentence for t in picked]
+    if len(distinct) > 1:
+        entry["review"] = True
+        entry["candidates"] = sorted({w for _, _, w in readings})
+        entry["note"] = "sentences disagree: " + "; ".join(entry["candidates"])
+        entry["evidence"] = _evidence(sentences)
+        return entry
+    number, unit, as_written = readings[0]
+    entry["as_written"] = as_written
+    entry["unit"] = unit
+    entry["evidence"] = _evidence(sentences)
+    if unit == "working_days":
+        entry["value"] = number
+        if picked[0].unit == "days":
+            entry["note"] = "the policy says its days are working days"
+            entry["evidence"] += _evidence(days_are_working, 1)
+    else:
+        entry["review"] = unit == "days"
+        entry["note"] = (
+            f"stated as {as_written!r}, not in working days; not converted"
+            if unit != "days"
+            else f"stated as {as_written!r}: working or calendar days is not said"
+        )
+    if all(t.stage_from_context and t.stage is None for t in picked):
+        entry["note"] = ((entry["note"] + "; ") if entry["note"] else "") + (
+            "no stage is named near the sentence; read as stage 1"
+        )
+    return entry
+
+
+def _clock_entry(picked: list[_Timescale], stage: int) -> dict[str, Any]:
+    """Where a stage's response clock starts, from the words after its timescale."""
+    entry = empty_entry()
+    allowed = {1: {"receipt", "acknowledgement"},
+               2: {"request", "acknowledgement", "original_complaint"}}[stage]
+    clocks: dict[str, list[Sentence]] = {}
+    for t in picked:
+        clock = t.clock
+        if stage == 1 and clock == "original_complaint":
+            clock = "receipt"
+        if clock in allowed:
+            clocks.setdefault(clock, []).append(t.sentence)
+    if not clocks:
+        if picked:
+            entry["note"] = "a response time is given but not the point it runs from"
+            entry["evidence"] = _evidence([t.sentence for t in picked], 3)
+        return entry
+    if len(clocks) > 1:
+        entry["review"] = True
+        entry["candidates"] = sorted(clocks)
+        entry["note"] = "sentences disagree on when the clock starts: " + ", ".join(
+            sorted(clocks)
+        )
+        entry["evidence"] = _evidence([s for v in clocks.values() for s in v])
+        return entry
+    (clock, sentences), = clocks.items()
+    entry["value"] = clock
+    entry["evidence"] = _evidence(sentences)
+    return entry
+
+
+def _stages(sentences: list[Sentence]) -> dict[str, Any]:
+    """Number of formal stages: counts stated ("two-stage") and stages named."""
+    entry = empty_entry()
+    named: dict[int, tuple[str, Sentence]] = {}
+    final_sites: list[Sentence] = []
+    final_is_numbered = False
+    stated: dict[int, list[Sentence]] = {}
+    for s in sentences:
+        for m in STAGE_LABEL.finditer(s.text):
+            stage = stage_of(m)
+            if isinstance(stage, int) and stage > 0 and stage not in named:
+                named[stage] = (" ".join(m.group(0).split()).title(), s)
+            if stage == "final" and s.stage == "final":
+                numbered = [x for x in STAGE_LABEL.finditer(s.text)
+                            if isinstance(stage_of(x), int)]
+                if not numbered and (s.heading or s.text.lower().lstrip(" 0123456789.").
+                                     startswith(m.group(0).lower())):
+                    final_sites.append(s)
+        if _FINAL_IS_TWO.search(s.text):
+            final_is_numbered = True
+        for m in _STAGE_COUNT.finditer(s.text):
+            if _NEGATED.search(s.text[max(0, m.start() - 25) : m.start()]):
+                continue
+            n = number_value(m.group("n"))
+            if n is not None:
+                stated.setdefault(n, []).append(s)
+    labels = [named[k][0] for k in sorted(named)]
+    count = max(named) if named else 0
+    sites = [named[k][1] for k in sorted(named)]
+    if final_sites and not final_is_numbered and named:
+        count += 1
+        labels.append("Final Stage")
+        sites.append(final_sites[0])
+    entry["labels"] = labels
+    if stated:
+        counts = set(stated)
+        if count and count not in counts:
+            counts.add(count)
+        evidence = [s for v in stated.values() for s in v]
+        if len(counts) > 1:
+            entry["review"] = True
+            entry["candidates"] = sorted(counts)
+            entry["note"] = (
+                f"the policy states {' and '.join(str(c) for c in sorted(stated))} "
+                f"stage(s) but names {count} ({', '.join(labels)})"
+            )
+            entry["evidence"] = _evidence(evidence + sites)
+            return entry
+        entry["value"] = counts.pop()
+        entry["evidence"] = _evidence(evidence)
+        return entry
+    if count:
+        entry["value"] = count
+        entry["evidence"] = _evidence(sites)
+        entry["note"] = f"counted from the stages named: {', '.join(labels)}"
+    return entry
+
+
+def _informal(sentences: list[Sentence], stages: object) -> dict[str, Any]:
+    """Whether an informal or "stage 0" step is described before the formal stages."""
+    entry = empty_entry()
+    positive, negative = [], []
+    for s in sentences:
+        m = INFORMAL.search(s.text)
+        if not m:
+            continue
+        if _NEGATED.search(s.text[max(0, m.start() - 40) : m.start()]):
+            negative.append(s)
+        else:
+            positive.append(s)
+    if positive:
+        entry["value"] = True
+        entry["evidence"] = _evidence(positive, 4)
+        if negative:
+            entry["review"] = True
+            entry["note"] = "some sentences describe an informal stage, others deny one"
+            entry["evidence"] = _evidence(positive + negative)
+    elif negative:
+        entry["value"] = False
+        entry["evidence"] = _evidence(negative, 2)
+    elif stages is not None:
+        entry["value"] = False
+        entry["note"] = "the stages are described and none is informal or a stage 0"
+    return entry
+
+
+def _time_limit(sentences: list[Sentence]) -> dict[str, Any]:
+    """How long after the issue a resident may complain, in months where so written."""
+    entry = empty_entry(duration=True)
+    readings: list[tuple[int | None, str, str, Sentence]] = []
+    for s in sentences:
+        for m in DURATION.finditer(s.text):
+            unit = unit_kind(m.group("unit"))
+            before, after = s.text[: m.start()], s.text[m.end() :]
+            if not (_LIMIT_BEFORE.search(before[-40:]) or _LIMIT_AFTER.match(after)):
+                continue
+            if _OMBUDSMAN.search(before[-80:]) or re.search(r"tenancy|lease", after[:40], _I):
+                continue
+            if unit in ("working_days", "calendar_days", "days", "weeks") and not re.search(
+                r"complain|dissatisf|unhappy|issue|problem", s.text, _I
+            ):
+                continue
+            if unit in ("working_days", "days", "calendar_days") and (
+                _LIMIT_AFTER.match(after) is None
+            ):
+                continue
+            n = number_value(m.group("num"))
+            months = n if unit == "months" else (n * 12 if unit == "years" and n else None)
+            readings.append((months, unit, " ".join(m.group(0).split()), s))
+    if not readings:
+        return entry
+    distinct = {(v if v is not None else w) for v, _, w, _ in readings}
+    sentences = [r[3] for r in readings]
+    if len(distinct) > 1:
+        entry["review"] = True
+        entry["candidates"] = sorted({w for _, _, w, _ in readings})
+        entry["note"] = "sentences disagree: " + "; ".join(entry["candidates"])
+        entry["evidence"] = _evidence(sentences)
+        return entry
+    months, unit, written, _ = readings[0]
+    entry["value"] = months
+    entry["as_written"] = written
+    entry["unit"] = unit
+    entry["evidence"] = _evidence(sentences)
+    if months is None:
+        entry["note"] = f"stated as {written!r}, not in months; not converted"
+    return entry
+
+
+def _escalation_window(found: list[_Timescale]) -> dict[str, Any]:
+    """The time a resident has to ask for stage 2, as written."""
+    entry = empty_entry(duration=True)
+    picked = []
+    for t in found:
+        if t.kind != "escalation" or t.stage in ("final", "informal", 3):
+            continue
+        anchor_stage = STAGE_LABEL.search(t.sentence.text[t.sentence.text.find(t.as_written):])
+        if anchor_stage and stage_of(anchor_stage) not in (1,):
+            continue
+        if t.stage == 2 and t.stage_from_context and not anchor_stage:
+            # "within 20 days of our response" under a stage 2 heading: to a third stage
+            continue
+        picked.append(t)
+    if not picked:
+        return entry
+    distinct = {(t.number, t.unit) for t in picked}
+    if len(distinct) > 1:
+        entry["review"] = True
+        entry["candidates"] = sorted({t.as_written for t in picked})
+        entry["note"] = "sentences disagree: " + "; ".join(entry["candidates"])
+        entry["evidence"] = _evidence([t.sentence for t in picked])
+        return entry
+    first = picked[0]
+    entry["value"] = first.as_written
+    entry["as_written"] = first.window or first.as_written
+    entry["unit"] = first.unit
+    entry["evidence"] = _evidence([t.sentence for t in picked])
+    return entry
+
+
+def _definition(sentences: list[Sentence]) -> dict[str, Any]:
+    """Whether the policy defines a complaint as the Code does (Code 1.2)."""
+    entry = empty_entry()
+    defs = [s for s in sentences if _DEFINITION_HINT.search(s.text)]
+    if not defs:
+        return entry
+    best, best_missing = defs[0], list(_DEF_PARTS)
+    for s in defs:
+        missing = [name for name, rx in _DEF_PARTS.items() if not rx.search(s.text)]
+        if len(missing) < len(best_missing):
+            best, best_missing = s, missing
+    entry["evidence"] = _evidence([best])
+    entry["value"] = not best_missing
+    if best_missing:
+        entry["note"] = "the definition lacks: " + ", ".join(best_missing)
+    return entry
+
+
+def _mention(sentences: list[Sentence], pattern: re.Pattern[str], what: str) -> dict[str, Any]:
+    """True with quotes when the document mentions ``what``; false when it never does."""
+    entry = empty_entry()
+    hits = [s for s in sentences if pattern.search(s.text)]
+    entry["value"] = bool(hits)
+    if hits:
+        headings = [s for s in hits if s.heading]
+        entry["evidence"] = _evidence(headings[:1] + [s for s in hits if not s.heading][:2])
+    else:
+        entry["note"] = f"the document never mentions {what}"
+    return entry
+
+
+def _compensation(sentences: list[Sentence]) -> dict[str, Any]:
+    """Whether the policy has or refers to a compensation policy or procedure."""
+    entry = empty_entry()
+    named = [s for s in sentences if _COMP_POLICY.search(s.text)]
+    sections = [s for s in sentences if s.heading and re.search(r"compensation", s.text, _I)]
+    if named or sections:
+        entry["value"] = True
+        entry["evidence"] = _evidence(sections[:1] + named[:2])
+        return entry
+    loose = [s for s in sentences if _COMP_ANY.search(s.text)]
+    entry["value"] = False
+    entry["note"] = (
+        "compensation is mentioned but no compensation policy or procedure"
+        if loose
+        else "the document never mentions compensation"
+    )
+    entry["evidence"] = _evidence(loose, 2)
+    return entry
