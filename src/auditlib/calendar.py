@@ -109,9 +109,16 @@ class WorkingCalendar:
         >>> df.select(cal.working_days(pl.col("rcv"), pl.col("ack"))).item()
         5
         """
-        # business_day_count counts [start, end): shift both ends by a day to get (start, end]
-        return pl.business_day_count(
-            start.dt.offset_by("1d"), end.dt.offset_by("1d"), holidays=self.holidays
+        # business_day_count counts [start, end): shifting both ends by a day gives
+        # (start, end]. Backwards it counts (end, start], so count that way round and
+        # negate, to keep "minus the working days from end to start".
+        def forward(a: pl.Expr, b: pl.Expr) -> pl.Expr:
+            return pl.business_day_count(
+                a.dt.offset_by("1d"), b.dt.offset_by("1d"), holidays=self.holidays
+            )
+
+        return (
+            pl.when(end >= start).then(forward(start, end)).otherwise(-forward(end, start))
         ).cast(pl.Int32)
 
     def add_working_days(self, start: pl.Expr, n: pl.Expr | int) -> pl.Expr:
