@@ -134,7 +134,7 @@ def _audit(args: argparse.Namespace, extract: Path | None = None) -> Any:
     if args.homes or args.homes_lcra or args.homes_lcho:
         by_tenure = dict(config.homes.by_tenure)
         by_tenure |= {k: v for k, v in (("LCRA", args.homes_lcra), ("LCHO", args.homes_lcho)) if v}
-        total = args.homes or (sum(by_tenure.values()) if not args.homes else None)
+        total = args.homes  # None: Homes adds up the tenures
         homes = Homes(total=total, by_tenure=by_tenure)
     period = None
     if args.period_start or args.period_end:

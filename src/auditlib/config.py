@@ -6,6 +6,7 @@ the file itself. Nothing is read at import time; command-line options override i
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -93,7 +94,7 @@ class AuditConfig:
         base = path.parent if path else Path()
 
         def rel(value: Any) -> Path | None:
-            return None if value in (None, "") else base / str(value)
+            return None if value in (None, "") else Path(os.path.normpath(base / str(value)))
 
         try:
             homes_data = data.get("homes") or {}
@@ -122,7 +123,7 @@ class AuditConfig:
                 landlord_targets=targets,
                 interpretation=Interpretation.from_dict(data.get("rules")),
                 as_of=_date(data["as_of"], "as_of", source) if data.get("as_of") else None,
-                output_dir=rel(data.get("output_dir")) or base.parent / "build" / "audit",
+                output_dir=rel(data.get("output_dir")) or Path("build") / "audit",
             )
         except ConfigError:
             raise

@@ -132,8 +132,9 @@ def measures(assessed: pl.DataFrame, *, period: Period, homes: Homes) -> dict[st
         found = {row["tenure"]: row for row in by_tenure.iter_rows(named=True)}
         zero = dict.fromkeys(total, 0)
         result["by_tenure"] = {
-            tenure: _rates(found.get(tenure, zero), count)
-            for tenure, count in sorted(homes.by_tenure.items())
+            tenure: _rates(found.get(tenure, zero), homes.by_tenure[tenure])
+            for tenure in ("LCRA", "LCHO")
+            if tenure in homes.by_tenure
         }
     if "stage1_within_policy" in assessed.columns:
         policy = assessed.select(_counts(period, "policy")).row(0, named=True)
