@@ -173,7 +173,11 @@ def _leading_stage(text: str) -> int | str | None:
         return "informal"
     m = STAGE_LABEL.match(body)
     if m and (len(body) <= 60 or re.match(r"\s*(?:\([^)]*\))?\s*[-–—:.)]", body[m.end():])):
-        return stage_of(m)
+        stage = stage_of(m)
+        if stage == "final":  # "Final stage (stage 2)": the number says which
+            numbered = [stage_of(x) for x in STAGE_LABEL.finditer(body[:60])]
+            stage = next((x for x in numbered if isinstance(x, int)), stage)
+        return stage
     return None
 
 

@@ -91,10 +91,11 @@ _A_RECEIPT = re.compile(
     _I,
 )
 _DAYS_ARE_WORKING = re.compile(
-    r"(?:\bdays?\b[\"'’”]?\s+(?:in|within|throughout|used in) this (?:policy|procedure|document)"
-    r"\s+(?:means?|refers? to|are)|(?:all|any) (?:references to )?(?:days|time\s*scales|"
-    r"timeframes|deadlines|response times)[^.]{0,40}?\b(?:are|mean|refer to)\b[^.]{0,20}?)"
-    r"\s*(?:to\s+)?(?:in\s+)?(?:working|business) days",
+    r"[\"'‘“]?\bdays\b[\"'’”]?\s+(?:(?:in|within|throughout|used in) this "
+    r"(?:policy|procedure|document)\s+)?(?:means?|refers? to|are)\s+(?:to\s+)?"
+    r"(?:working|business) days"
+    r"|\b(?:all|any)\s+(?:references to\s+)?(?:days|time\s*scales|timeframes|deadlines|"
+    r"response times)\b[^.]{0,40}?\b(?:are|mean|refer to)\b[^.]{0,20}?(?:working|business) days",
     _I,
 )
 _LIMIT_BEFORE = re.compile(
@@ -106,7 +107,7 @@ _LIMIT_AFTER = re.compile(
     r"^\s*(?:ago|old)\b|^[\s,]*(?:of|from|after|since)\s+(?:the\s+|when\s+|an?\s+|it\s+|you\s+|"
     r"they\s+|we\s+|your\s+|their\s+)*(?:date\s+|time\s+|day\s+)?(?:of\s+)?(?:the\s+)?"
     r"(?:issue|problem|incident|events?|matter|service|act|action|failure|occurr|happen|aris|"
-    r"became|become|becoming|first|aware|circumstances|cause|thing|date)",
+    r"became|become|becoming|aware|circumstances|cause|thing)",
     _I,
 )
 _STAGE_COUNT = re.compile(
@@ -234,7 +235,7 @@ def _timescales(sentence: Sentence) -> list[_Timescale]:
         window = None
         if kind == "escalation" and anchor_m:
             phrase = re.split(r",|\b(?:and|detailing|to|so|if|or)\b", post)[0]
-            window = " ".join(f"{as_written} {phrase.strip()}".split())
+            window = " ".join(f"{as_written} {phrase.strip()}".split()).rstrip(".:")
         out.append(
             _Timescale(kind, stage, number, unit, as_written, clock, sentence, from_context,
                        window)

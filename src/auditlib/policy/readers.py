@@ -175,7 +175,7 @@ def _decode(data: bytes, source: str) -> str:
 
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*+•▪◦●·]|\d{1,2}[.)]\s|\(?[a-zA-Z]\)|\(?[ivx]{1,4}\))\s*")
-_NUMBERED = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+\S")
+_NUMBERED = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.)])\s+\S")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-*:?\s*)*\|?\s*$")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*]))")
@@ -342,10 +342,10 @@ def _read_docx(path: Path) -> list[Paragraph]:
 
     texts: list[tuple[str, int]] = []  # (text, heading level or 0 / -1 for body)
 
-    def add_paragraph(par: DocxParagraph) -> None:
+    def add_paragraph(par: DocxParagraph, *, in_table: bool = False) -> None:
         text = " ".join(par.text.split())
         style = (par.style.name if par.style is not None else "") or ""
-        level = -1
+        level = -2 if in_table else -1  # -1: body text that may still read as a heading
         match = re.match(r"(?i)heading\s*(\d)", style)
         if match:
             level = int(match.group(1))
@@ -367,7 +367,7 @@ def _read_docx(path: Path) -> list[Paragraph]:
                         continue
                     seen.add(id(cell._tc))
                     for par in cell.paragraphs:
-                        add_paragraph(par)
+                        add_paragraph(par, in_table=True)
 
     out: list[Paragraph] = []
     section: str | None = None
@@ -444,12 +444,13 @@ def _read_pdf(path: Path) -> list[Paragraph]:
         lines.append("")
         pages_of_line.append(page_no)
     paragraphs = paragraphs_from_lines(lines)
+    first_line: dict[int, int] = {}
+    for index, page_no in enumerate(pages_of_line):
+        first_line.setdefault(page_no, index)
     out = []
     for para in paragraphs:
-        index = (para.line or 1) - 1
-        page = pages_of_line[index]
-        first_line_of_page = pages_of_line.index(page)
-        offset = first_line_of_page
+        page = pages_of_line[(para.line or 1) - 1]
+        offset = first_line[page]
         out.append(
             Paragraph(
                 text=para.text,
