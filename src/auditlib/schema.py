@@ -171,3 +171,17 @@ def empty_frame() -> pl.DataFrame:
     (0, Date)
     """
     return pl.DataFrame(schema={SOURCE_ROW: pl.Int64(), **SCHEMA})
+
+
+def markdown_table() -> str:
+    """The layout as the README's markdown table (a test keeps the README in step)."""
+    lines = [
+        "| column | type | required | meaning | Code provision |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for c in COLUMNS:
+        kind = f"{c.kind} ({', '.join(c.labels)})" if c.labels else c.kind
+        meaning = c.meaning + (" (personal: never published)" if c.personal else "")
+        required = "yes" if c.required else "no"
+        lines.append(f"| `{c.name}` | {kind} | {required} | {meaning} | {c.provision} |")
+    return "\n".join(lines)
