@@ -45,7 +45,7 @@ FIXTURE_VALUES = {
         "stage2_ack_working_days": 7, "stage2_response_working_days": 20,
         "stage2_response_clock": "original_complaint", "stage2_extension_working_days": None,
         "complaint_time_limit_months": 6, "escalation_request_window": "14 calendar days",
-        "uses_code_definition": None, "mentions_ombudsman": False,
+        "uses_code_definition": False, "mentions_ombudsman": False,
         "mentions_self_assessment": False, "unacceptable_behaviour_policy": False,
         "compensation_policy": False,
     },

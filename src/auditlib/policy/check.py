@@ -257,7 +257,7 @@ def _time_limit(provision: Provision, profile: dict[str, Any]) -> tuple[str, str
         return "not_stated", (
             f"no time limit for making a complaint stated (Code {provision.number})"
         )
-    if provision.number == "2.3" and value < limit:
+    if value < limit:
         return "gap", (
             f"complaints accepted only within {value} months; Code {provision.number} "
             f"requires acceptance within {limit}"

@@ -119,8 +119,13 @@ _FINAL_IS_TWO = re.compile(
     _I,
 )
 _NEGATED = re.compile(r"\b(?:no|not|never|nor|without|don't|doesn't|cannot)\b", _I)
-_DEFINITION_HINT = re.compile(r"expression of dissatisfaction|dissatisf[^.]{0,80}complain|"
-                              r"complaint (?:is|means|shall be defined)[^.]{0,80}dissatisf", _I)
+_DEFINITION_HINT = re.compile(
+    r"expression of dissatisfaction|dissatisf[^.]{0,80}complain|"
+    r"\b(?:a )?complaint (?:is|means|shall be defined as|is defined as)\b(?! not\b)"
+    r"(?! made\b| received\b| closed\b| upheld\b| escalated\b)|"
+    r"\bwe define a complaint\b",
+    _I,
+)
 _DEF_PARTS = {
     "however made": re.compile(r"however (?:made|expressed)|in any (?:form|way)|any means|"
                                r"expressed in any", _I),
