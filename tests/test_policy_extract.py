@@ -461,3 +461,37 @@ def test_seed_three_stage_policy_evidence():
     stages = extract_profile(path)["stages"]
     assert stages["labels"] == ["Stage 1", "Stage 2", "Final Stage"]
     assert [e["line"] for e in stages["evidence"]] == [165, 218, 283]
+
+
+def test_informal_first_stage_is_an_informal_stage():
+    """'Stage 1 (informal)' is a named informal stage, counted among the stages."""
+    got = values("Stage 1 (informal) - the officer tries to resolve it.\n\n"
+                 "Stage 2 (formal) - we investigate.\n\nStage 3 - a director reviews.")
+    assert (got["has_informal_stage"], got["stages"]) == (True, 3)
+
+
+def test_steps_are_not_stages():
+    """'follow these three steps' does not make a three-stage process."""
+    got = values("To complain, follow these three steps. We have a two-stage process.")
+    assert got["stages"] == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "ack", "response"),
+    [
+        ("| Stage | Step | Timescale |\n|---|---|---|\n"
+         "| Stage 1 | Acknowledge | 5 working days |\n"
+         "| Stage 1 | Full response | 10 working days from acknowledgement |", 5, 10),
+        ("Stage 1 complaints will be responded to within 10 working days.", None, 10),
+        ("Stage 1\nThe investigation will be completed within a maximum of 10 working days.",
+         None, 10),
+        ("Stage 1\nWe will contact you within 2 working days to discuss your complaint.",
+         None, None),
+    ],
+)
+def test_tables_and_other_phrasings(text, ack, response):
+    """Markdown table rows and passive phrasings; a phone call is not an acknowledgement."""
+    paragraphs = paragraphs_from_lines(text.splitlines(), markdown=True)
+    got = profile_values(draft_profile(PolicyDocument("t.md", "md", tuple(paragraphs))))
+    assert (got["stage1_ack_working_days"], got["stage1_response_working_days"]) == (
+        ack, response)

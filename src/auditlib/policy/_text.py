@@ -82,7 +82,8 @@ STAGE_LABEL = re.compile(
 INFORMAL = re.compile(
     r"\binformal[\s-]+(?:stage|complaints?|resolution(?:\s+stage)?|process|procedure)\b"
     r"|\bstage[\s-]*(?:0|zero|nought)\b|\bpre[\s-]+stage\b|\bpreliminary\s+stage\b"
-    r"|\b(?:early|local|front[\s-]*line|first[\s-]+contact)\s+resolution\s+stage\b",
+    r"|\b(?:early|local|front[\s-]*line|first[\s-]+contact)\s+resolution\s+stage\b"
+    r"|\bstage[\s-]*(?:1|one)\s*[-–—:(]\s*informal\b",
     re.IGNORECASE,
 )
 

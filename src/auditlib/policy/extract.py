@@ -111,7 +111,7 @@ _LIMIT_AFTER = re.compile(
     _I,
 )
 _STAGE_COUNT = re.compile(
-    r"(?<![\d.])\b(?P<n>two|three|four|2|3|4)[\s-]+(?:stage|tier|step)s?\b(?!\s+of\b)(?!d)", _I
+    r"(?<![\d.])\b(?P<n>two|three|four|2|3|4)[\s-]+(?:stage|tier)s?\b(?!\s+of\b)(?!d)", _I
 )
 _FINAL_IS_TWO = re.compile(
     r"(?:stage\s*(?:2|two|II)\b|second stage)\W+(?:\w+\W+){0,5}?(?:final|last)\b|"
