@@ -22,6 +22,7 @@ from auditlib.errors import AuditError
 _SUBCOMMAND_MODULES: tuple[str, ...] = (
     "auditlib.commands",
     "auditlib.policy.cli",
+    "auditlib.learning.cli",
 )
 
 

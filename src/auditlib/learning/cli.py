@@ -1,0 +1,70 @@
+"""``auditlib learning``: the learning analyses and the action plan for a period."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+_CLI = "(command line)"
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``learning`` sub-command to the ``auditlib`` parser."""
+    from auditlib.commands import _common
+
+    parser = subparsers.add_parser(
+        "learning",
+        help="root causes, tested trends, repeats, themes and the learning action plan",
+        description="Analyse why complaints happen in a period (volumes, upheld, escalation "
+        "and lateness by category, rising categories tested against noise, repeat "
+        "complaints, vulnerable residents, themes in descriptions without a root cause) and "
+        "write the learning action plan (XLSX and CSV), the tables and the charts.",
+    )
+    parser.add_argument("extract", type=Path, help="the complaint extract (CSV, XLSX or Parquet)")
+    _common(parser)
+    parser.add_argument(
+        "--previous-plan",
+        type=Path,
+        help="last period's plan (.xlsx or .csv): open actions and what people typed are kept",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("build") / "learning", help="output folder"
+    )
+    parser.add_argument("--seed", type=int, default=2026, help="seed for themes (default 2026)")
+    parser.add_argument(
+        "--window-days", type=int, default=90, help="days within which a repeat counts (90)"
+    )
+    parser.add_argument("--themes", type=int, default=6, help="themes to look for (default 6)")
+    parser.add_argument("--no-charts", action="store_true", help="write the plan and tables only")
+    parser.set_defaults(handler=_learning)
+
+
+def _learning(args: argparse.Namespace) -> int:
+    from auditlib.commands import _audit
+    from auditlib.errors import ConfigError
+    from auditlib.learning.actionplan import read_plan
+    from auditlib.learning.run import analyse, write_learning
+
+    if args.window_days < 1 or args.themes < 1:
+        msg = "--window-days and --themes must be at least 1"
+        raise ConfigError(_CLI, msg)
+    result, _ = _audit(args)
+    previous = read_plan(args.previous_plan) if args.previous_plan else None
+    learning = analyse(
+        result,
+        seed=args.seed,
+        window_days=args.window_days,
+        n_themes=args.themes,
+        previous_plan=previous,
+    )
+    paths = write_learning(learning, args.out, images=() if args.no_charts else ("svg", "png"))
+    rising = learning.trends.filter(learning.trends["rising"])["category"].to_list()
+    plan = learning.plan
+    print(f"Learning from complaints, {learning.period.label}: {learning.complaints:,} complaints")
+    print(f"  rising beyond noise: {', '.join(rising) if rising else 'none'}")
+    print(f"  action plan: {plan.height} rows ({(plan['found_this_period'] == 'yes').sum()} "
+          "found this period)")  # fmt: skip
+    print(f"  plan: {paths['plan_xlsx']} and {paths['plan_csv']}")
+    print(f"  {len(paths) - 2} tables and charts under {args.out}")
+    return 0
