@@ -714,7 +714,7 @@ def _clean_frame(
     w = w.with_columns(
         outcome=pl.when(c("response").is_not_null()).then(c("outcome")),
         requested=pl.when(c("escalated") & c("response").is_not_null()).then(
-            c("response").dt.offset_by(pl.format("{}d", c("gap")))
+            c("response") + pl.duration(days=c("gap"))
         ),
     )
     w = w.with_columns(requested=pl.when(c("requested") <= limit).then(c("requested")))
