@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from auditlib.errors import InputError
 from auditlib.policy import draft_profile, extract_profile, read_policy
@@ -273,3 +275,55 @@ def test_fixture_policies_all_read():
     """Every synthetic fixture policy reads into paragraphs."""
     for path in sorted(FIXTURES.iterdir()):
         assert read_policy(path).paragraphs, path.name
+
+
+def test_text_longer_than_any_policy_is_refused(tmp_path):
+    """Millions of characters of text are refused before the drafter reads them."""
+    path = tmp_path / "long.txt"
+    path.write_text("We reply within ten working days.\n" * 80_000, encoding="utf-8")
+    start = time.perf_counter()
+    with pytest.raises(PolicyReadError, match="characters of text"):
+        read_policy(path)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_one_long_wrapped_paragraph_reads_in_linear_time(tmp_path):
+    """A long paragraph wrapped over thousands of lines is joined without slowing down."""
+    path = tmp_path / "wrapped.txt"
+    path.write_text("we reply within\n10 working days and\n" * 5_000, encoding="utf-8")
+    start = time.perf_counter()
+    profile = extract_profile(path)
+    assert time.perf_counter() - start < 5.0
+    assert profile["stage1_response_working_days"]["value"] == 10
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=120), max_size=30))
+def test_any_text_drafts_a_valid_profile(lines):
+    """Whatever the text, the drafter returns a profile that validates; it never crashes."""
+    from auditlib.policy import validate_profile
+    from auditlib.policy.readers import PolicyDocument
+
+    paragraphs = paragraphs_from_lines(lines, markdown=True)
+    profile = draft_profile(PolicyDocument("fuzz.md", "md", tuple(paragraphs)))
+    validate_profile(profile)
+
+
+WORDS = st.sampled_from(
+    ["Stage", "stage", "1", "2", "two", "Final", "final", "within", "working", "days",
+     "acknowledge", "respond", "of", "receipt", "the", "escalation", "request", "further",
+     "months", "twelve", "informal", "complaint", ".", ":", "-", "\n", "\n\n", "#", "Ombudsman"]
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(WORDS, max_size=80))
+def test_policy_like_word_salad_drafts_a_valid_profile(words):
+    """Random arrangements of policy words never crash the drafter or break the schema."""
+    from auditlib.policy import validate_profile
+    from auditlib.policy.readers import PolicyDocument
+
+    text = " ".join(words)
+    paragraphs = paragraphs_from_lines(text.splitlines(), markdown=True)
+    profile = draft_profile(PolicyDocument("salad.md", "md", tuple(paragraphs)))
+    validate_profile(profile)

@@ -144,7 +144,7 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        before = text[start : m.start()].rsplit(None, 1)
+        before = text[max(start, m.start() - 40) : m.start()].rsplit(None, 1)
         last = before[-1].lower().rstrip(".") if before else ""
         if last in _ABBREV or len(last) == 1 or re.fullmatch(r"[\d.]+", last or "x"):
             continue

@@ -424,15 +424,14 @@ def _stages(sentences: list[Sentence]) -> dict[str, Any]:
     final_is_numbered = False
     stated: dict[int, list[Sentence]] = {}
     for s in sentences:
-        for m in STAGE_LABEL.finditer(s.text):
-            stage = stage_of(m)
+        found = [(m, stage_of(m)) for m in STAGE_LABEL.finditer(s.text)]
+        has_number = any(isinstance(stage, int) for _, stage in found)
+        for m, stage in found:
             if isinstance(stage, int) and stage > 0 and stage not in named:
                 named[stage] = (" ".join(m.group(0).split()).title(), s)
-            if stage == "final" and s.stage == "final":
-                numbered = [x for x in STAGE_LABEL.finditer(s.text)
-                            if isinstance(stage_of(x), int)]
-                if not numbered and (s.heading or s.text.lower().lstrip(" 0123456789.").
-                                     startswith(m.group(0).lower())):
+            if stage == "final" and s.stage == "final" and not has_number:
+                opening = s.text[:80].lower().lstrip(" 0123456789.")
+                if s.heading or opening.startswith(m.group(0).lower()):
                     final_sites.append(s)
         if _FINAL_IS_TWO.search(s.text):
             final_is_numbered = True
@@ -509,7 +508,8 @@ def _time_limit(sentences: list[Sentence]) -> dict[str, Any]:
     for s in sentences:
         for m in DURATION.finditer(s.text):
             unit = unit_kind(m.group("unit"))
-            before, after = s.text[: m.start()], s.text[m.end() :]
+            before = s.text[max(0, m.start() - 80) : m.start()]
+            after = s.text[m.end() : m.end() + 120]
             if not (_LIMIT_BEFORE.search(before[-40:]) or _LIMIT_AFTER.match(after)):
                 continue
             if _OMBUDSMAN.search(before[-80:]) or re.search(r"tenancy|lease", after[:40], _I):
@@ -552,7 +552,7 @@ def _escalation_window(found: list[_Timescale]) -> dict[str, Any]:
     for t in found:
         if t.kind != "escalation" or t.stage in ("final", "informal", 3):
             continue
-        anchor_stage = STAGE_LABEL.search(t.sentence.text[t.sentence.text.find(t.as_written):])
+        anchor_stage = STAGE_LABEL.search(t.window or "")
         if anchor_stage and stage_of(anchor_stage) not in (1,):
             continue
         if t.stage == 2 and t.stage_from_context and not anchor_stage:

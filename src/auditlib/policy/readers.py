@@ -25,6 +25,8 @@ from auditlib.errors import InputError
 MAX_BYTES: int = 20 * 1024 * 1024
 #: PDFs with more pages than this are refused
 MAX_PDF_PAGES: int = 400
+#: documents with more text than this (characters) are refused: no policy is this long
+MAX_TEXT_CHARS: int = 2_000_000
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
 SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf")
@@ -142,10 +144,23 @@ def read_policy(path: str | Path) -> PolicyDocument:
         kind = "pdf"
     else:
         text = _decode(p.read_bytes(), source)
+        if len(text) > MAX_TEXT_CHARS:
+            msg = (
+                f"the document has {len(text):,} characters of text, more than any "
+                f"complaints policy (limit {MAX_TEXT_CHARS:,}); is it the right file?"
+            )
+            raise PolicyReadError(source, msg)
         kind = "md" if suffix in (".md", ".markdown") else "txt"
         paragraphs = paragraphs_from_lines(text.splitlines(), markdown=kind == "md")
     if not paragraphs:
         raise PolicyReadError(source, "the document has no text")
+    chars = sum(len(para.text) for para in paragraphs)
+    if chars > MAX_TEXT_CHARS:
+        msg = (
+            f"the document has {chars:,} characters of text, more than any complaints "
+            f"policy (limit {MAX_TEXT_CHARS:,}); is it the right file?"
+        )
+        raise PolicyReadError(source, msg)
     return PolicyDocument(source=source, kind=kind, paragraphs=tuple(paragraphs))
 
 
@@ -259,7 +274,7 @@ def paragraphs_from_lines(lines: list[str], *, markdown: bool = False) -> list[P
             blank_before = True
             continue
         if md:
-            blocks.append({"text": text, "line": number, "heading": True,
+            blocks.append({"parts": [text], "size": len(text), "line": number, "heading": True,
                            "level": len(md.group(1)), "starts": [(0, number)]})
             blank_before = True
             continue
@@ -270,7 +285,7 @@ def paragraphs_from_lines(lines: list[str], *, markdown: bool = False) -> list[P
         prev = blocks[-1] if blocks else None
         joined = False
         if prev is not None and not prev["heading"] and not is_item:
-            prev_text = str(prev["text"])
+            prev_text = prev["parts"][-1]
             dangling = bool(_CONNECTOR_END.search(prev_text))
             continues = not _TERMINAL.search(prev_text) and (text[:1].islower() or dangling)
             prev_alone = len(prev["starts"]) == 1 and _is_heading_text(prev_text)
@@ -278,11 +293,13 @@ def paragraphs_from_lines(lines: list[str], *, markdown: bool = False) -> list[P
                 prev_alone and not dangling and not text[:1].islower()
             )
             if adjacent or continues:
-                prev["starts"].append((len(prev_text) + 1, number))
-                prev["text"] = f"{prev_text} {text}"
+                prev["starts"].append((prev["size"] + 1, number))
+                prev["parts"].append(text)
+                prev["size"] += len(text) + 1
                 joined = True
         if not joined:
-            blocks.append({"text": text, "line": number, "heading": False, "level": 0,
+            blocks.append({"parts": [text], "size": len(text), "line": number,
+                           "heading": False, "level": 0,
                            "starts": [(0, number)], "item": is_item and not numbered})
         blank_before = False
     return _finish(blocks)
@@ -293,13 +310,13 @@ def _finish(blocks: list[dict[str, Any]]) -> list[Paragraph]:
     out: list[Paragraph] = []
     section: str | None = None
     for i, block in enumerate(blocks):
-        text = str(block["text"]).strip()
+        text = " ".join(block["parts"]).strip()
         heading = bool(block["heading"])
         level = int(block["level"])
         starts = block["starts"]
         if (not heading and len(starts) == 1 and not block.get("item")
                 and _is_heading_text(text)):
-            nxt = str(blocks[i + 1]["text"]) if i + 1 < len(blocks) else ""
+            nxt = blocks[i + 1]["parts"][0] if i + 1 < len(blocks) else ""
             heading = not nxt[:1].islower()
         if heading:
             section = text
