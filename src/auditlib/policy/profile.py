@@ -140,7 +140,7 @@ def validate_profile(data: object, *, source: str = "<profile>") -> dict[str, An
     Examples
     --------
     >>> p = validate_profile({"stages": 2, "stage1_response_clock": "receipt"})
-    >>> p["stages"]["value"], p["stage1_response_clock"]["value"], p["stage2_ack_working_days"]
+    >>> p["stages"]["value"], p["stage1_response_clock"]["value"], p["mentions_ombudsman"]
     (2, 'receipt', {'value': None, 'evidence': [], 'review': False, 'note': None})
     """
     if data is None:
