@@ -254,8 +254,8 @@ def test_three_stage_labels_are_listed_for_the_reason():
         ("We do not have an informal stage.\n\nStage 1\nWe investigate.", False),
         ("Stage 1\nWe investigate.\n\nStage 2\nWe review.", False),
         ("We may resolve your complaint informally or formally.", None),
-        ("We issue an apology (whether informally or formally).\n\nStage 1\nWe investigate.",
-         False),
+        ("We issue an apology (whether informally or formally).\n\nStage 1\nWe investigate."
+         "\n\nStage 2\nWe review.", False),
     ],
 )
 def test_informal_stage(text, informal):
@@ -495,3 +495,33 @@ def test_tables_and_other_phrasings(text, ack, response):
     got = profile_values(draft_profile(PolicyDocument("t.md", "md", tuple(paragraphs))))
     assert (got["stage1_ack_working_days"], got["stage1_response_working_days"]) == (
         ack, response)
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "expected"),
+    [
+        ("Our response times\n\nStage one - 10 working days\nStage two - 20 working days",
+         "stage1_response_working_days", 10),
+        ("Our response times\n\nStage one - 10 working days\nStage two - 20 working days",
+         "stage2_response_working_days", 20),
+        ("Complaints should normally be raised within 6 months.",
+         "complaint_time_limit_months", 6),
+        ("Please make your complaint as soon as possible and within 12 months.",
+         "complaint_time_limit_months", 12),
+        ("Stage 1\nWe respond within 10 working days. If it takes longer we will tell you "
+         "and it will not exceed 20 working days in total.",
+         "stage1_extension_working_days", None),
+        ("Stage 1\nYou will receive a full response within 10 working days of the date we "
+         "acknowledged your complaint.", "stage1_response_clock", "acknowledgement"),
+    ],
+)
+def test_timetable_rows_time_limits_and_totals(text, key, expected):
+    """Rows under a 'response times' heading; 'complaints raised within'; totals skipped."""
+    assert values(text)[key] == expected
+
+
+def test_a_single_named_stage_is_not_a_count():
+    """Naming only 'Stage 1' says nothing about how many stages there are."""
+    profile = profile_of("Stage 1\nWe acknowledge your complaint within 5 working days.")
+    assert profile["stages"]["value"] is None
+    assert "only Stage 1" in profile["stages"]["note"]

@@ -110,6 +110,11 @@ _LIMIT_AFTER = re.compile(
     r"became|become|becoming|aware|circumstances|cause|thing)",
     _I,
 )
+_COMPLAINT_MADE = re.compile(
+    r"complain\w*\b[^.;]{0,60}\b(?:made|raised|submitted|brought|received|lodged|reported)\b"
+    r"|\b(?:make|raise|submit|bring|report|log)\s+(?:a\s+|your\s+|the\s+|any\s+)?complaint",
+    _I,
+)
 _STAGE_COUNT = re.compile(
     r"(?<![\d.])\b(?P<n>two|three|four|2|3|4)[\s-]+(?:stage|tier)s?\b(?!\s+of\b)(?!d)", _I
 )
@@ -226,9 +231,23 @@ def _timescales(sentence: Sentence) -> list[_Timescale]:
         }
         if skip_at > max(cues.values()) and clock != "prior_response":
             continue
-        if clock == "prior_response" or _ESC_RESIDENT.search(pre):
+        resident_window = clock == "prior_response" or bool(_ESC_RESIDENT.search(pre))
+        if (max(cues.values()) < 0 and sentence.section and not resident_window
+                and not _ESC_ANY.search(pre)):
+            # a timetable row ("Stage one - 10 working days") under "Response times"
+            heading = sentence.section
+            cues = {
+                "extension": _nearest(_EXT, heading),
+                "ack": _nearest(_ACK, heading),
+                "response": _nearest(_RESP, heading),
+            }
+            if sum(c >= 0 for c in cues.values()) != 1:
+                continue
+        if resident_window:
             kind = "escalation"
         elif cues["extension"] >= 0:
+            if re.match(r"\s*(?:in total|altogether|overall)\b", post, _I):
+                continue  # a total, not the length of the extension
             kind = "extension"
         elif cues["ack"] >= 0:
             kind = "ack"
@@ -466,10 +485,13 @@ def _stages(sentences: list[Sentence]) -> dict[str, Any]:
         entry["value"] = counts.pop()
         entry["evidence"] = _evidence(evidence)
         return entry
-    if count:
+    if len(labels) >= 2:
         entry["value"] = count
         entry["evidence"] = _evidence(sites)
         entry["note"] = f"counted from the stages named: {', '.join(labels)}"
+    elif labels:
+        entry["note"] = f"only {labels[0]} is named and no number of stages is stated"
+        entry["evidence"] = _evidence(sites)
     return entry
 
 
@@ -510,7 +532,12 @@ def _time_limit(sentences: list[Sentence]) -> dict[str, Any]:
             unit = unit_kind(m.group("unit"))
             before = s.text[max(0, m.start() - 80) : m.start()]
             after = s.text[m.end() : m.end() + 120]
-            if not (_LIMIT_BEFORE.search(before[-40:]) or _LIMIT_AFTER.match(after)):
+            made_within = unit in ("months", "years") and bool(
+                _COMPLAINT_MADE.search(before) and re.search(r"\b(?:within|in)\s*$", before)
+                and not _ANCHOR_PREP.match(after)
+            )
+            if not (_LIMIT_BEFORE.search(before[-40:]) or _LIMIT_AFTER.match(after)
+                    or made_within):
                 continue
             if _OMBUDSMAN.search(before[-80:]) or re.search(r"tenancy|lease", after[:40], _I):
                 continue

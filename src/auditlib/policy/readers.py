@@ -190,6 +190,10 @@ def _decode(data: bytes, source: str) -> str:
 
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*+•▪◦●·]|\d{1,2}[.)]\s|\(?[a-zA-Z]\)|\(?[ivx]{1,4}\))\s*")
+_STAGE_ROW = re.compile(
+    r"^(?:stage\s+(?:\d|one|two|three|zero)|(?:first|second|third|final)\s+stage)\s*[-–—:]",
+    re.IGNORECASE,
+)
 _NUMBERED = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.)])\s+\S")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-*:?\s*)*\|?\s*$")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -279,7 +283,7 @@ def paragraphs_from_lines(lines: list[str], *, markdown: bool = False) -> list[P
             blank_before = True
             continue
         numbered = bool(_NUMBERED.match(text))
-        is_item = numbered or bool(_BULLET.match(text))
+        is_item = numbered or bool(_BULLET.match(text)) or bool(_STAGE_ROW.match(text))
         if is_item and not numbered:
             text = _BULLET.sub("", text, count=1) or text
         prev = blocks[-1] if blocks else None
