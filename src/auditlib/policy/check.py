@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from auditlib.policy._text import number_value
 from auditlib.policy.catalogue import Catalogue, Provision, load_catalogue
 
 STATUSES = ("complies", "gap", "not_stated", "review", "manual")
@@ -146,8 +147,7 @@ def _working_days(provision: Provision, profile: dict[str, Any]) -> tuple[str, s
 
 
 def _leading_int(text: str) -> int | None:
-    from auditlib.policy._text import number_value
-
+    """The number a timescale as written starts with ("two weeks" -> 2)."""
     first = text.split()[0] if text.split() else ""
     return number_value(first)
 

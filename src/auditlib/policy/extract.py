@@ -360,6 +360,17 @@ def _evidence(sentences: list[Sentence], limit: int = 6) -> list[dict[str, objec
     return out[:limit]
 
 
+def _disagree(
+    entry: dict[str, Any], readings: list[str], sentences: list[Sentence]
+) -> dict[str, Any]:
+    """Flag a key whose sentences give different values: null, every quote, review."""
+    entry["review"] = True
+    entry["candidates"] = sorted(set(readings))
+    entry["note"] = "sentences disagree: " + "; ".join(entry["candidates"])
+    entry["evidence"] = _evidence(sentences)
+    return entry
+
+
 def _working_days_entry(
     picked: list[_Timescale], days_are_working: list[Sentence]
 ) -> dict[str, Any]:
@@ -376,11 +387,7 @@ def _working_days_entry(
     distinct = {(n, u) for n, u, _ in readings}
     sentences = [t.sentence for t in picked]
     if len(distinct) > 1:
-        entry["review"] = True
-        entry["candidates"] = sorted({w for _, _, w in readings})
-        entry["note"] = "sentences disagree: " + "; ".join(entry["candidates"])
-        entry["evidence"] = _evidence(sentences)
-        return entry
+        return _disagree(entry, [w for _, _, w in readings], sentences)
     number, unit, as_written = readings[0]
     entry["as_written"] = as_written
     entry["unit"] = unit
@@ -557,11 +564,7 @@ def _time_limit(sentences: list[Sentence]) -> dict[str, Any]:
     distinct = {(v if v is not None else w) for v, _, w, _ in readings}
     sentences = [r[3] for r in readings]
     if len(distinct) > 1:
-        entry["review"] = True
-        entry["candidates"] = sorted({w for _, _, w, _ in readings})
-        entry["note"] = "sentences disagree: " + "; ".join(entry["candidates"])
-        entry["evidence"] = _evidence(sentences)
-        return entry
+        return _disagree(entry, [w for _, _, w, _ in readings], sentences)
     months, unit, written, _ = readings[0]
     entry["value"] = months
     entry["as_written"] = written
@@ -590,11 +593,7 @@ def _escalation_window(found: list[_Timescale]) -> dict[str, Any]:
         return entry
     distinct = {(t.number, t.unit) for t in picked}
     if len(distinct) > 1:
-        entry["review"] = True
-        entry["candidates"] = sorted({t.as_written for t in picked})
-        entry["note"] = "sentences disagree: " + "; ".join(entry["candidates"])
-        entry["evidence"] = _evidence([t.sentence for t in picked])
-        return entry
+        return _disagree(entry, [t.as_written for t in picked], [t.sentence for t in picked])
     first = picked[0]
     entry["value"] = first.as_written
     entry["as_written"] = first.window or first.as_written
