@@ -1,0 +1,602 @@
+"""Data quality of a complaint extract: the suite's verdicts and the loader's quarantine, together.
+
+:func:`validate_extract` loads an extract through the same loader and mapping as the
+audit, validates the rows fit to audit against the expectation suite (through
+:mod:`auditlib.expectations`, the only door to great-expectations) and folds the rows
+the loader set aside into the same result: a duplicated reference counts against
+``complaint_id_unique`` whether the loader or the suite found it, an unreadable date
+against ``dates_readable``. The result, a :class:`QualityReport`, holds polars frames
+only; :func:`write_report` writes its JSON summary, failing-rows CSV and HTML page.
+
+Which checks are critical, the completeness thresholds and the date floor come from
+``config/quality.yaml`` (:class:`QualitySettings`). The run fails (exit 1) when any
+critical check fails; warnings are reported and do not stop it.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Mapping as MappingABC
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import yaml
+
+from auditlib import schema
+from auditlib.config import AuditConfig
+from auditlib.errors import ConfigError
+from auditlib.expectations import (
+    DEFAULT_SUITE,
+    SEVERITIES,
+    read_suite,
+    suite_checks,
+    validate_frame,
+)
+from auditlib.loader import Extract, load_complaints
+from auditlib.mapping import Mapping
+
+DEFAULT_SETTINGS = Path("config") / "quality.yaml"
+_KEYS = {"suite", "date_floor", "as_of", "severity", "thresholds"}
+
+#: checks made while loading (the loader sets such rows aside): name, provision, why, fix
+LOADER_CHECKS: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "dates_readable",
+        "5.12",
+        "A date the loader cannot read leaves the complaint out of every figure.",
+        "unreadable dates on {count} rows: enter the date as dd/mm/yyyy (or yyyy-mm-dd); "
+        "text such as 'TBC' or an impossible day such as 31/02 cannot be counted",
+    ),
+    (
+        "extension_days_whole",
+        "6.4, 6.15",
+        "Extensions are agreed in whole working days.",
+        "extension that is not a whole number of working days on {count} rows: "
+        "record the extension in whole working days",
+    ),
+    (
+        "numbers_readable",
+        "7.2, 7.4",
+        "An amount the loader cannot read leaves the complaint out of every figure.",
+        "unreadable amounts on {count} rows: enter compensation as a plain number of pounds",
+    ),
+    (
+        "flags_readable",
+        "6.4, 6.15",
+        "A yes/no field the loader cannot read leaves the complaint out of every figure.",
+        "unreadable yes/no values on {count} rows: enter yes or no",
+    ),
+    (
+        "quarantined_other",
+        "5.12",
+        "The loader set these rows aside for a reason no other check names.",
+        "{count} rows set aside by the loader: see the reasons in the failing rows",
+    ),
+)
+
+CHECKS_SCHEMA: dict[str, pl.DataType] = {
+    "check": pl.String(),
+    "provision": pl.String(),
+    "severity": pl.String(),
+    "passed": pl.Boolean(),
+    "rows_checked": pl.Int64(),
+    "failing_rows": pl.Int64(),
+    "found_in_quarantine": pl.Int64(),
+    "share_failing": pl.Float64(),
+    "threshold": pl.Float64(),
+    "message": pl.String(),
+    "why": pl.String(),
+    "exception": pl.String(),
+}
+FAILURES_COLUMNS = (
+    schema.SOURCE_ROW,
+    "complaint_id",
+    "check",
+    "severity",
+    "provision",
+    "column",
+    "value",
+    "found_by",
+    "detail",
+)
+
+
+@dataclass(frozen=True)
+class QualitySettings:
+    """The landlord's data-quality choices (``config/quality.yaml``)."""
+
+    path: Path | None = None
+    suite: Path = DEFAULT_SUITE
+    date_floor: date = date(2018, 1, 1)
+    as_of: date | None = None
+    severity: dict[str, str] = field(default_factory=dict)
+    thresholds: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> QualitySettings:
+        """Read the settings; with no path, ``config/quality.yaml`` if it exists."""
+        if path is None:
+            return cls.load(DEFAULT_SETTINGS) if DEFAULT_SETTINGS.is_file() else cls()
+        path = Path(path)
+        source = str(path)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        except FileNotFoundError:
+            raise ConfigError(source, "data-quality settings file not found") from None
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            msg = f"not valid YAML: {str(exc).splitlines()[0]}"
+            raise ConfigError(source, msg) from None
+        if not isinstance(data, dict):
+            raise ConfigError(source, "expected a mapping of settings")
+        unknown = set(data) - _KEYS
+        if unknown:
+            expected = ", ".join(sorted(_KEYS))
+            msg = f"unknown setting(s) {', '.join(sorted(unknown))}; expected {expected}"
+            raise ConfigError(source, msg)
+        severity = dict(data.get("severity") or {})
+        for check, level in severity.items():
+            if level not in SEVERITIES:
+                msg = f"severity of {check!r} is {level!r}; use critical or warning"
+                raise ConfigError(source, msg, column="severity")
+        try:
+            thresholds = {str(k): float(v) for k, v in (data.get("thresholds") or {}).items()}
+        except (TypeError, ValueError, AttributeError):
+            msg = "thresholds are shares between 0 and 1, such as 0.98"
+            raise ConfigError(source, msg, column="thresholds") from None
+        for check, share in thresholds.items():
+            if not 0 <= share <= 1:
+                msg = f"threshold of {check!r} is {share}; give a share between 0 and 1"
+                raise ConfigError(source, msg, column="thresholds")
+        return cls(
+            path=path,
+            suite=path.parent / str(data["suite"]) if data.get("suite") else DEFAULT_SUITE,
+            date_floor=_date(data.get("date_floor"), "date_floor", source) or date(2018, 1, 1),
+            as_of=_date(data.get("as_of"), "as_of", source),
+            severity={str(k): str(v) for k, v in severity.items()},
+            thresholds=thresholds,
+        )
+
+    def read_suite(self) -> dict[str, Any]:
+        """The suite with these severities and thresholds applied (a copy)."""
+        suite = copy.deepcopy(read_suite(self.suite))
+        by_check = {e["meta"]["check"]: e for e in suite["expectations"]}
+        known = set(by_check) | {name for name, *_ in LOADER_CHECKS}
+        source = str(self.path or "(data-quality settings)")
+        for name in (*self.severity, *self.thresholds):
+            if name not in known:
+                msg = f"{name!r} is not a check in {self.suite}; see: auditlib validate --list"
+                raise ConfigError(source, msg)
+        for name, level in self.severity.items():
+            if name in by_check:
+                by_check[name]["meta"]["severity"] = level
+        for name, share in self.thresholds.items():
+            expectation = by_check.get(name)
+            if expectation is None or expectation["type"] not in _THRESHOLD_TYPES:
+                msg = f"{name!r} is not a completeness check; a threshold does not apply"
+                raise ConfigError(source, msg, column="thresholds")
+            expectation["kwargs"]["mostly"] = share
+        return suite
+
+    def catalogue(self) -> pl.DataFrame:
+        """Every check, with its provision, severity, threshold and why it matters."""
+        checks = suite_checks(self.read_suite())
+        loader = pl.DataFrame(
+            [
+                {
+                    "check": name,
+                    "type": "loader",
+                    "columns": "",
+                    "threshold": 1.0,
+                    "provision": provision,
+                    "severity": self.severity.get(name, "critical"),
+                    "why": why,
+                    "fix": fix,
+                }
+                for name, provision, why, fix in LOADER_CHECKS
+            ],
+            schema=checks.schema,
+        )
+        return pl.concat([checks, loader])
+
+
+_THRESHOLD_TYPES = frozenset({"expect_column_values_to_not_be_null"})
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    """The data quality of one extract: a verdict per check and every failing row.
+
+    Attributes
+    ----------
+    checks
+        One row per check (the suite's, then the loader's): ``check``, ``provision``,
+        ``severity``, ``passed``, ``rows_checked``, ``failing_rows`` (found by the suite
+        plus set aside by the loader), ``found_in_quarantine``, ``share_failing``,
+        ``threshold``, ``message`` (what to fix; null when passed), ``why`` and
+        ``exception`` (when an expectation could not run).
+    failures
+        One row per failing row and check: ``source_row``, ``complaint_id``, ``check``,
+        ``severity``, ``provision``, ``column``, ``value``, ``found_by`` (``suite`` or
+        ``loader``) and ``detail`` (the loader's reason). No personal data.
+    """
+
+    source: str
+    as_of: date
+    date_floor: date
+    rows_read: int
+    rows_used: int
+    rows_quarantined: int
+    checks: pl.DataFrame
+    failures: pl.DataFrame
+
+    @property
+    def failed(self) -> pl.DataFrame:
+        """Failed checks, critical first, then by failing rows."""
+        return self.checks.filter(~pl.col("passed")).sort(
+            pl.col("severity") != "critical", pl.col("failing_rows"), descending=[False, True]
+        )
+
+    @property
+    def passed(self) -> bool:
+        """True when every critical check passed."""
+        return self.failed.filter(pl.col("severity") == "critical").height == 0
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every critical check passed, 1 otherwise."""
+        return 0 if self.passed else 1
+
+    def by_check(self) -> pl.DataFrame:
+        """The failed checks as a person reads them: severity, provision at risk, rows, fix."""
+        return self.failed.select(
+            "severity",
+            "check",
+            pl.col("provision").alias("provision at risk"),
+            "failing_rows",
+            "message",
+        )
+
+    def worst_rows(self, n: int = 20) -> pl.DataFrame:
+        """The rows failing most checks (critical first): source row, id, checks failed."""
+        return (
+            self.failures.group_by(schema.SOURCE_ROW, "complaint_id")
+            .agg(
+                critical=(pl.col("severity") == "critical").sum(),
+                checks_failed=pl.len(),
+                checks=pl.col("check").unique(maintain_order=True).str.join(", "),
+            )
+            .sort("critical", "checks_failed", schema.SOURCE_ROW, descending=[True, True, False])
+            .head(n)
+        )
+
+    def summary(self) -> dict[str, Any]:
+        """The JSON summary: counts, the verdict and every check."""
+        failed = self.failed
+        return {
+            "source": self.source,
+            "as_of": self.as_of.isoformat(),
+            "date_floor": self.date_floor.isoformat(),
+            "rows_read": self.rows_read,
+            "rows_used": self.rows_used,
+            "rows_quarantined": self.rows_quarantined,
+            "passed": self.passed,
+            "exit_code": self.exit_code,
+            "checks_run": self.checks.height,
+            "critical_failed": failed.filter(pl.col("severity") == "critical").height,
+            "warnings_failed": failed.filter(pl.col("severity") == "warning").height,
+            "rows_with_failures": self.failures.select(
+                pl.struct(schema.SOURCE_ROW, "complaint_id").n_unique()
+            ).item()
+            if self.failures.height
+            else 0,
+            "checks": self.checks.drop("why").to_dicts(),
+        }
+
+    def text(self) -> str:
+        """The readable summary the command prints."""
+        summary = self.summary()
+        lines = [
+            f"Data quality of {self.source} (dates from {self.date_floor} to {self.as_of})",
+            f"rows read {self.rows_read:,} = rows used {self.rows_used:,} "
+            f"+ rows quarantined {self.rows_quarantined:,}",
+            f"{summary['checks_run']} checks: {summary['critical_failed']} critical failed, "
+            f"{summary['warnings_failed']} warnings",
+        ]
+        for row in self.failed.iter_rows(named=True):
+            label = "CRITICAL" if row["severity"] == "critical" else "warning "
+            lines.append(f"  {label} {row['check']} (Code {row['provision']}): {row['message']}")
+        if self.passed:
+            lines.append("PASS: every critical check passed")
+        else:
+            lines.append("FAIL: critical checks failed")
+        return "\n".join(lines)
+
+
+def validate_extract(
+    path: str | Path,
+    *,
+    settings: QualitySettings | str | Path | None = None,
+    config: AuditConfig | str | Path | None = None,
+    mapping: Mapping | str | Path | None = None,
+    as_of: date | str | None = None,
+) -> QualityReport:
+    """Load an extract as the audit does and check its quality.
+
+    Parameters
+    ----------
+    path
+        The extract (CSV, XLSX or Parquet).
+    settings
+        Data-quality settings or their file (default ``config/quality.yaml``).
+    config
+        The audit configuration or its file, for the mapping and ``as_of``.
+    mapping
+        A mapping or mapping file; overrides the configuration's.
+    as_of
+        The date the extract was taken (no date may be later). Default: the settings'
+        ``as_of``, else the configuration's, else today.
+
+    Raises
+    ------
+    InputError
+        The extract cannot be read at all (the command exits 2).
+    """
+    if not isinstance(settings, QualitySettings):
+        settings = QualitySettings.load(settings)
+    if not isinstance(config, AuditConfig):
+        config = AuditConfig.load(config)
+    if mapping is None:
+        mapping = config.load_mapping()
+    suite = settings.read_suite()
+    extract = load_complaints(path, mapping=mapping)
+    if isinstance(as_of, str):
+        as_of = _date(as_of, "as_of", "(as_of)")
+    as_of = as_of or settings.as_of or config.as_of or date.today()  # noqa: DTZ011
+    return validate_loaded(
+        extract,
+        suite=suite,
+        date_floor=settings.date_floor,
+        as_of=as_of,
+        loader_severity=settings.severity,
+    )
+
+
+def validate_loaded(
+    extract: Extract,
+    *,
+    suite: MappingABC[str, Any],
+    date_floor: date,
+    as_of: date,
+    loader_severity: MappingABC[str, str] | None = None,
+) -> QualityReport:
+    """Check a loaded extract against ``suite`` and fold in its quarantine.
+
+    ``loader_severity`` overrides the severity of the loader's checks (critical by
+    default); the suite's severities are taken as given.
+    """
+    validation = validate_frame(
+        extract.complaints, suite, parameters={"date_floor": date_floor, "as_of": as_of}
+    )
+    meta = {e["meta"]["check"]: e["meta"] for e in suite["expectations"]}
+    thresholds = {
+        e["meta"]["check"]: float(e.get("kwargs", {}).get("mostly", 1.0))
+        for e in suite["expectations"]
+    }
+    for name, provision, why, fix in LOADER_CHECKS:
+        level = (loader_severity or {}).get(name, "critical")
+        meta[name] = {"provision": provision, "why": why, "fix": fix, "severity": level}
+        thresholds[name] = 1.0
+    quarantined = quarantine_failures(extract.quarantine, suite)
+    failures = pl.concat(
+        [
+            validation.failures.with_columns(
+                found_by=pl.lit("suite"), detail=pl.lit(None, pl.String)
+            ),
+            quarantined.with_columns(found_by=pl.lit("loader")),
+        ],
+        how="diagonal",
+    )
+    severity = {name: m["severity"] for name, m in meta.items()}
+    failures = failures.with_columns(
+        severity=pl.col("check").replace_strict(severity, return_dtype=pl.String),
+        provision=pl.col("check").replace_strict(
+            {n: str(m["provision"]) for n, m in meta.items()}, return_dtype=pl.String
+        ),
+    ).select(FAILURES_COLUMNS)
+    from_loader = dict(quarantined.group_by("check").len().iter_rows())
+    rows = []
+    context = {"date_floor": date_floor.isoformat(), "as_of": as_of.isoformat()}
+    results = {r["check"]: r for r in validation.results.iter_rows(named=True)}
+    for name in [*results, *(n for n, *_ in LOADER_CHECKS)]:
+        result = results.get(name)
+        in_quarantine = int(from_loader.get(name, 0))
+        if result is None:  # a loader check: nothing to run, only what was set aside
+            result = {"success": True, "rows_checked": None, "failing_rows": 0}
+            result |= {"observed": None, "exception": None}
+        found = int(result["failing_rows"] or 0) + in_quarantine
+        checked = result["rows_checked"]
+        base = (checked or 0) + in_quarantine
+        passed = bool(result["success"]) and in_quarantine == 0
+        message = None
+        if result["exception"]:
+            message = f"this check could not run ({result['exception']}); correct the suite entry"
+        elif not passed:
+            message = _message(
+                meta[name]["fix"],
+                context
+                | {
+                    "count": f"{found:,}",
+                    "checked": f"{base:,}",
+                    "pct": _pct(found / base if base else None),
+                    "threshold": _pct(thresholds[name]),
+                    "observed": result["observed"] or "columns",
+                },
+            )
+        rows.append(
+            {
+                "check": name,
+                "provision": str(meta[name]["provision"]),
+                "severity": severity[name],
+                "passed": passed,
+                "rows_checked": checked,
+                "failing_rows": found,
+                "found_in_quarantine": in_quarantine,
+                "share_failing": found / base if base else None,
+                "threshold": thresholds[name],
+                "message": message,
+                "why": meta[name]["why"],
+                "exception": result["exception"],
+            }
+        )
+    return QualityReport(
+        source=extract.source,
+        as_of=as_of,
+        date_floor=date_floor,
+        rows_read=extract.rows_read,
+        rows_used=extract.rows_used,
+        rows_quarantined=extract.rows_quarantined,
+        checks=pl.DataFrame(rows, schema=CHECKS_SCHEMA),
+        failures=failures,
+    )
+
+
+# --- the loader's quarantine, named by check -----------------------------------------
+
+_READ = re.compile(
+    r"^(\w+) '(.*)' is not (a day-first or ISO date|a whole number|a number|yes or no)$"
+)
+_READ_CHECK = {
+    "a day-first or ISO date": "dates_readable",
+    "a whole number": "extension_days_whole",
+    "a number": "numbers_readable",
+    "yes or no": "flags_readable",
+}
+_ORDER = re.compile(r"\((\w+) (\S+) before (\w+) (\S+)\)$")
+_DUPLICATE = re.compile(r"^complaint_id '(.*)' appears on \d+ rows")
+_NO_REQUEST = "stage 2 acknowledged or answered with no stage2_requested_date"
+
+
+def quarantine_failures(quarantine: pl.DataFrame, suite: MappingABC[str, Any]) -> pl.DataFrame:
+    """One row per reason the loader gave, named by the check it breaks.
+
+    Returns ``check``, ``source_row``, ``complaint_id``, ``column``, ``value`` and
+    ``detail`` (the loader's own words). An order problem is named by the suite's pair
+    check for the same two columns; a reason no check names goes to
+    ``quarantined_other``.
+    """
+    pairs = {
+        (e["kwargs"]["column_A"], e["kwargs"]["column_B"]): e["meta"]["check"]
+        for e in suite["expectations"]
+        if e["type"] == "expect_column_pair_values_a_to_be_greater_than_b"
+    }
+    rows: list[dict[str, Any]] = []
+    for record in quarantine.iter_rows(named=True):
+        base = {
+            schema.SOURCE_ROW: record[schema.SOURCE_ROW],
+            "complaint_id": record["complaint_id"],
+        }
+        for reason in (record["reasons"] or "").split("; "):
+            rows.extend(base | found for found in _classify(reason, record, pairs))
+    return pl.DataFrame(
+        rows,
+        schema={
+            "check": pl.String(),
+            schema.SOURCE_ROW: pl.Int64(),
+            "complaint_id": pl.String(),
+            "column": pl.String(),
+            "value": pl.String(),
+            "detail": pl.String(),
+        },
+    )
+
+
+def _classify(
+    reason: str, record: MappingABC[str, Any], pairs: MappingABC[tuple[str, str], str]
+) -> list[dict[str, Any]]:
+    def one(check: str, column: str | None, value: str | None) -> list[dict[str, Any]]:
+        return [{"check": check, "column": column, "value": value, "detail": reason}]
+
+    if not reason:
+        return []
+    if reason == "complaint_id is blank":
+        return one("complaint_id_present", "complaint_id", None)
+    if match := _DUPLICATE.match(reason):
+        return one("complaint_id_unique", "complaint_id", match.group(1))
+    if reason == "stage1_received_date is blank":
+        return one("stage1_received_date_present", "stage1_received_date", None)
+    if match := _READ.match(reason):
+        column, value, expected = match.groups()
+        return one(_READ_CHECK[expected], column, value)
+    if (match := _ORDER.search(reason)) and (match[1], match[3]) in pairs:
+        later, later_value, earlier, earlier_value = match.groups()
+        value = f"{later} {later_value}; {earlier} {earlier_value}"
+        return one(pairs[(later, earlier)], f"{later}, {earlier}", value)
+    if reason == _NO_REQUEST:
+        found = []
+        for column, check in (
+            ("stage2_acknowledged_date", "stage2_acknowledged_needs_request"),
+            ("stage2_response_date", "stage2_response_needs_request"),
+        ):
+            if record.get(column) is not None:
+                found += one(check, column, record[column])
+        return found or one("quarantined_other", None, None)
+    return one("quarantined_other", None, None)
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+def write_report(report: QualityReport, out_dir: str | Path) -> dict[str, Path]:
+    """Write ``summary.json``, ``failing_rows.csv``, ``failures.svg`` and ``data_quality.html``.
+
+    The HTML page is self-contained (styles inline, chart as inline SVG): it reads the
+    same with the network cut off.
+    """
+    from auditlib.reports.quality import failures_chart, html_page, svg
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "summary": out / "summary.json",
+        "failing_rows": out / "failing_rows.csv",
+        "chart": out / "failures.svg",
+        "html": out / "data_quality.html",
+    }
+    paths["summary"].write_text(json.dumps(report.summary(), indent=2) + "\n", encoding="utf-8")
+    report.failures.write_csv(paths["failing_rows"])
+    chart_svg = svg(failures_chart(report.checks))
+    paths["chart"].write_text(chart_svg, encoding="utf-8")
+    paths["html"].write_text(html_page(report, chart_svg=chart_svg), encoding="utf-8")
+    return paths
+
+
+def _pct(share: float | None) -> str:
+    if share is None:
+        return "n/a"
+    return f"{share * 100:.1f}%".replace(".0%", "%")
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _message(template: str, values: MappingABC[str, str]) -> str:
+    return template.format_map(_Blank(values))
+
+
+def _date(value: Any, key: str, source: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        msg = f"{value!r} is not an ISO date (yyyy-mm-dd)"
+        raise ConfigError(source, msg, column=key) from None
