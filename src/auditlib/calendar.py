@@ -17,8 +17,10 @@ import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from importlib import resources
 
+import numpy as np
 import polars as pl
 
 from auditlib.errors import CalendarRangeError
@@ -97,6 +99,32 @@ class WorkingCalendar:
             if day is not None and not self.first_year <= day.year <= self.last_year:
                 raise CalendarRangeError(self.first_year, self.last_year, day.year)
 
+    @cached_property
+    def _tables(self) -> tuple[date, pl.Series, pl.Series]:
+        """Day-number tables from 1 January of the first year to the end of the year after
+        the last: ``counts[i]`` is the number of working days on or before day ``i``, and
+        ``working[k]`` the day number of the (k+1)-th working day.
+
+        Counting becomes two look-ups instead of a search through the holidays; the year
+        after the last covered one is counted without bank holidays (dates in it are
+        only ever due dates: :meth:`check_covers` refuses them as events).
+        """
+        epoch = date(self.first_year, 1, 1)
+        days = (date(self.last_year + 2, 1, 1) - epoch).days
+        day_numbers = np.arange(days)
+        weekday = (day_numbers + epoch.weekday()) % 7
+        closed = np.array([(d - epoch).days for d in self.holidays if epoch <= d], dtype=np.int64)
+        is_working = weekday < 5
+        is_working[closed[closed < days]] = False
+        counts = pl.Series("counts", np.cumsum(is_working), dtype=pl.Int32)
+        working = pl.Series("working", np.flatnonzero(is_working), dtype=pl.Int32)
+        return epoch, counts, working
+
+    def _day_number(self, day: pl.Expr) -> pl.Expr:
+        epoch, counts, _ = self._tables
+        number = (day - pl.lit(epoch)).dt.total_days()
+        return pl.when(number.is_between(0, counts.len() - 1)).then(number)
+
     def working_days(self, start: pl.Expr, end: pl.Expr) -> pl.Expr:
         """Working days after ``start`` up to and including ``end``; null if either is null.
 
@@ -109,17 +137,13 @@ class WorkingCalendar:
         >>> df.select(cal.working_days(pl.col("rcv"), pl.col("ack"))).item()
         5
         """
-        # business_day_count counts [start, end): shifting both ends by a day gives
-        # (start, end]. Backwards it counts (end, start], so count that way round and
-        # negate, to keep "minus the working days from end to start".
-        def forward(a: pl.Expr, b: pl.Expr) -> pl.Expr:
-            return pl.business_day_count(
-                a.dt.offset_by("1d"), b.dt.offset_by("1d"), holidays=self.holidays
-            )
-
-        return (
-            pl.when(end >= start).then(forward(start, end)).otherwise(-forward(end, start))
-        ).cast(pl.Int32)
+        _, counts, _ = self._tables
+        table = pl.lit(counts)
+        # (start, end] holds counts[end] - counts[start] working days, and backwards the
+        # same difference is minus the working days in (end, start]
+        return (table.gather(self._day_number(end)) - table.gather(self._day_number(start))).cast(
+            pl.Int32
+        )
 
     def add_working_days(self, start: pl.Expr, n: pl.Expr | int) -> pl.Expr:
         """The ``n``-th working day after ``start`` (``n`` >= 0); ``start`` itself for 0.
@@ -131,11 +155,14 @@ class WorkingCalendar:
         >>> df.select(cal.add_working_days(pl.col("rcv"), 5)).item()
         datetime.date(2027, 1, 5)
         """
-        # rolling a non-working start back to the previous working day makes the first
-        # working day after the event day 1, as the counting rule says
-        due = start.dt.add_business_days(n, holidays=self.holidays, roll="backward")
+        epoch, counts, working = self._tables
         n_expr = n if isinstance(n, pl.Expr) else pl.lit(n)
-        return pl.when(n_expr == 0).then(start).otherwise(due)
+        # the n-th working day after a day with c working days on or before it is the
+        # (c + n)-th working day: index c + n - 1 in the list of working days
+        index = pl.lit(counts).gather(self._day_number(start)).cast(pl.Int64) + n_expr - 1
+        index = pl.when(index.is_between(0, working.len() - 1)).then(index)
+        due = pl.lit(epoch) + pl.duration(days=pl.lit(working).gather(index))
+        return pl.when(n_expr == 0).then(start).otherwise(due.cast(pl.Date))
 
     def next_working_day(self, day: date) -> date:
         """The first working day after ``day`` (a plain-Python helper for messages)."""

@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from auditlib import schema
-from auditlib.dates import month_first_evidence, parse_dates
+from auditlib.dates import parse_date_series
 from auditlib.errors import InputError, MonthFirstDatesError
 from auditlib.mapping import Mapping
 
@@ -137,12 +137,10 @@ def load_complaints(path: str | Path, *, mapping: Mapping | str | Path | None = 
         raise InputError(source, msg, column=missing[0])
     extras = tuple(c for c in raw.columns if c not in renames)
     first_row = 1 if kind == "parquet" else 2
-    raw = raw.rename(renames).with_columns(
+    raw = raw.rename({c: _raw(renames.get(c, c)) for c in raw.columns}).with_columns(
         pl.int_range(first_row, raw.height + first_row, dtype=pl.Int64).alias(schema.SOURCE_ROW)
     )
-    _refuse_month_first(raw, source)
-    typed = _cast(raw, mapping, excel_serials=kind == "xlsx")
-    checked = _check_rows(typed)
+    checked = _assess_rows(raw, mapping, source, excel_serials=kind == "xlsx")
     return _split(checked, source, extras)
 
 
@@ -193,107 +191,101 @@ def _cp1252_ok(data: bytes) -> bool:
 def _text(name: str) -> pl.Expr:
     """A raw column as stripped text, null for blanks and the usual 'no value' tokens."""
     text = pl.col(name).cast(pl.String).str.strip_chars()
-    return pl.when(text.str.to_lowercase().is_in(_NULL_TOKENS)).then(None).otherwise(text)
+    return text.replace(_NULL_VARIANTS, None)
 
 
-def _refuse_month_first(raw: pl.DataFrame, source: str) -> None:
-    present = [c for c in schema.DATE_COLUMNS if c in raw.columns and raw.schema[c] == pl.String]
-    if not present:
-        return
-    flags = raw.select(
-        *(month_first_evidence(_text(c))[0].alias(f"d{i}") for i, c in enumerate(present)),
-        *(month_first_evidence(_text(c))[1].alias(f"m{i}") for i, c in enumerate(present)),
-    )
-    day_first = any(flags[f"d{i}"].any() for i in range(len(present)))
-    if day_first:
-        return
-    for i, column in enumerate(present):
-        hits = flags[f"m{i}"]
-        if hits.any():
-            index = int(hits.arg_true()[0])
-            value = raw[column][index]
-            row = int(raw[schema.SOURCE_ROW][index])
-            msg = (
-                f"{value!r} reads only month first (US style) and no date in the file reads "
-                "day first; export the dates as day-first (dd/mm/yyyy) or ISO (yyyy-mm-dd)"
-            )
-            raise MonthFirstDatesError(source, msg, row=row, column=column)
+_NULL_VARIANTS = sorted({v for t in _NULL_TOKENS for v in (t, t.upper(), t.title())})
+
+
+def _raw(name: str) -> str:
+    return f"_raw_{name}"
+
+
+def _parse_dates(raw: pl.DataFrame, source: str, *, excel_serials: bool) -> dict[str, pl.Series]:
+    """Date columns held as text, parsed; refuse a file whose dates are month first."""
+    parsed: dict[str, pl.Series] = {}
+    day_first_seen = False
+    first_month_first: tuple[str, int] | None = None
+    for name in schema.DATE_COLUMNS:
+        column = _raw(name)
+        if column not in raw.columns or raw.schema[column] != pl.String:
+            continue
+        text = raw.select(_text(column)).to_series()
+        values, day_first, month_first_at = parse_date_series(text, excel_serials=excel_serials)
+        parsed[name] = values
+        day_first_seen = day_first_seen or day_first
+        if month_first_at is not None and first_month_first is None:
+            first_month_first = (name, month_first_at)
+    if first_month_first is not None and not day_first_seen:
+        name, index = first_month_first
+        value = raw[_raw(name)][index]
+        msg = (
+            f"{value!r} reads only month first (US style) and no date in the file reads "
+            "day first; export the dates as day-first (dd/mm/yyyy) or ISO (yyyy-mm-dd)"
+        )
+        raise MonthFirstDatesError(source, msg, row=int(raw[schema.SOURCE_ROW][index]), column=name)
+    return parsed
+
+
+def _label_tables(raw: pl.DataFrame, mapping: Mapping) -> dict[str, dict[str, str]]:
+    """Each label column's distinct values mapped once (a handful, however many rows)."""
+    tables = {}
+    for column in schema.COLUMNS:
+        if column.labels and _raw(column.name) in raw.columns:
+            distinct = raw[_raw(column.name)].cast(pl.String).drop_nulls().unique().to_list()
+            tables[column.name] = {
+                value: mapping.canonical_label(column.name, value) for value in distinct
+            }
+    return tables
 
 
 def _cast_column(
-    column: schema.Column, raw: pl.DataFrame, mapping: Mapping, *, excel_serials: bool
+    column: schema.Column,
+    raw: pl.DataFrame,
+    parsed_dates: dict[str, pl.Series],
+    labels: dict[str, dict[str, str]],
 ) -> tuple[pl.Expr, pl.Expr | None, str | None]:
-    """(typed value, 'could not be read' flag or None, reason code)."""
-    name = column.name
-    if name not in raw.columns:
-        return pl.lit(None, dtype=column.dtype).alias(name), None, None
-    dtype = raw.schema[name]
-    text = _text(name)
+    """(typed value, 'could not be read' flag or None, problem kind)."""
+    name, source = column.name, _raw(column.name)
+    if source not in raw.columns:
+        return pl.lit(None, dtype=column.dtype), None, None
+    dtype = raw.schema[source]
     if column.dtype == pl.Date():
+        if name in parsed_dates:
+            value = pl.col(f"_date_{name}")
+            return value, _text(source).is_not_null() & value.is_null(), "unreadable_date"
         if dtype == pl.Date:
-            return pl.col(name), None, None
+            return pl.col(source), None, None
         if isinstance(dtype, pl.Datetime):
-            return pl.col(name).dt.date(), None, None
-        value = parse_dates(text, excel_serials=excel_serials)
-        return value, text.is_not_null() & value.is_null(), "unreadable_date"
+            return pl.col(source).dt.date(), None, None
+        return pl.lit(None, dtype=pl.Date), pl.col(source).is_not_null(), "unreadable_date"
     if column.dtype == pl.Int32():
         if dtype.is_integer():
-            return pl.col(name).cast(pl.Int32), None, None
-        number = text.cast(pl.Float64, strict=False)
+            return pl.col(source).cast(pl.Int32), None, None
+        number = _text(source).cast(pl.Float64, strict=False)
         whole = number.is_not_null() & (number == number.round(0))
-        value = pl.when(whole).then(number).otherwise(None).cast(pl.Int32, strict=False)
-        return value, text.is_not_null() & value.is_null(), "unreadable_whole_number"
+        value = pl.when(whole).then(number).cast(pl.Int32, strict=False)
+        return value, _text(source).is_not_null() & value.is_null(), "unreadable_whole_number"
     if column.dtype == pl.Float64():
         if dtype.is_numeric():
-            return pl.col(name).cast(pl.Float64), None, None
-        value = text.str.replace_all(r"[£,\s]", "").cast(pl.Float64, strict=False)
-        return value, text.is_not_null() & value.is_null(), "unreadable_number"
+            return pl.col(source).cast(pl.Float64), None, None
+        value = _text(source).str.replace_all(r"[£,\s]", "").cast(pl.Float64, strict=False)
+        return value, _text(source).is_not_null() & value.is_null(), "unreadable_number"
     if column.dtype == pl.Boolean():
         if dtype == pl.Boolean:
-            return pl.col(name), None, None
-        lowered = text.str.to_lowercase()
-        value = pl.when(lowered.is_in(_TRUE)).then(True).when(lowered.is_in(_FALSE)).then(False)
+            return pl.col(source), None, None
+        text = _text(source).str.to_lowercase()
+        value = pl.when(text.is_in(_TRUE)).then(True).when(text.is_in(_FALSE)).then(False)
         return value, text.is_not_null() & value.is_null(), "unreadable_flag"
-    # text columns
-    plain = pl.col(name).cast(pl.String).str.strip_chars()
-    plain = pl.when(plain == "").then(None).otherwise(plain)
+    plain = pl.col(source).cast(pl.String)
     if column.labels:
-        return mapping.label_expr(name, plain), None, None
+        return plain.replace_strict(labels[name], default=None, return_dtype=pl.String), None, None
+    if column.personal:  # long free text: blanks become null, the words are left alone
+        return pl.when(plain.str.strip_chars() != "").then(plain), None, None
+    plain = plain.str.strip_chars()
     if name == "vulnerability":
-        return (
-            pl.when(plain.str.to_lowercase().is_in(_NO_VULNERABILITY)).then(None).otherwise(plain),
-            None,
-            None,
-        )
-    return plain, None, None
-
-
-def _cast(raw: pl.DataFrame, mapping: Mapping, *, excel_serials: bool) -> pl.DataFrame:
-    values: list[pl.Expr] = []
-    problems: list[pl.Expr] = []
-    codes: list[pl.Expr] = []
-    for column in schema.COLUMNS:
-        value, bad, code = _cast_column(column, raw, mapping, excel_serials=excel_serials)
-        values.append(value.cast(column.dtype).alias(column.name))
-        if bad is not None:
-            described = pl.format(
-                f"{column.name} {{}} is not {_EXPECTED[code]}", _quoted(column.name)
-            )
-            problems.append(pl.when(bad).then(described))
-            codes.append(pl.when(bad).then(pl.lit(code.replace("_whole", ""))))
-    raw_text = [
-        _text(c.name).alias(f"_raw_{c.name}")
-        for c in schema.COLUMNS
-        if c.name in raw.columns and not c.personal
-    ]
-    return raw.select(
-        pl.col(schema.SOURCE_ROW),
-        *values,
-        *raw_text,
-        *(pl.col(c) for c in raw.columns if c not in schema.BY_NAME and c != schema.SOURCE_ROW),
-        pl.concat_list(problems or [pl.lit(None, pl.String)]).alias("_problems"),
-        pl.concat_list(codes or [pl.lit(None, pl.String)]).alias("_codes"),
-    )
+        return pl.when(~plain.str.to_lowercase().is_in(_NO_VULNERABILITY)).then(plain), None, None
+    return pl.when(plain != "").then(plain), None, None
 
 
 _EXPECTED = {
@@ -304,91 +296,119 @@ _EXPECTED = {
 }
 
 
-def _quoted(name: str) -> pl.Expr:
-    return pl.format("'{}'", _text(name))
-
-
-def _blank(typed: pl.DataFrame, name: str) -> pl.Expr:
+def _blank(raw_columns: list[str], name: str) -> pl.Expr:
     """Blank in the source (not merely unreadable, which has its own reason)."""
-    raw = f"_raw_{name}"
-    return pl.col(raw).is_null() if raw in typed.columns else pl.lit(value=True)
+    source = _raw(name)
+    return _text(source).is_null() if source in raw_columns else pl.lit(value=True)
 
 
-def _check_rows(typed: pl.DataFrame) -> pl.DataFrame:
+def _assess_rows(
+    raw: pl.DataFrame, mapping: Mapping, source: str, *, excel_serials: bool
+) -> pl.DataFrame:
+    """Typed canonical columns plus one boolean per possible problem (``_bad_*``).
+
+    Only booleans are computed on every row; the words of each reason are written later
+    for the few rows that have one.
+    """
+    parsed = _parse_dates(raw, source, excel_serials=excel_serials)
+    raw = raw.with_columns(values.alias(f"_date_{name}") for name, values in parsed.items())
+    labels = _label_tables(raw, mapping)
+    values, flags = [], []
+    for column in schema.COLUMNS:
+        value, bad, kind = _cast_column(column, raw, parsed, labels)
+        values.append(value.cast(column.dtype).alias(column.name))
+        if bad is not None:
+            flags.append(bad.fill_null(False).alias(f"_bad_{kind}:{column.name}"))
+    typed = raw.with_columns(*values, *flags)
     cid = pl.col("complaint_id")
-    occurrences = pl.len().over("complaint_id")
-    # the rows sharing an id, for the message: computed on the few duplicated rows only
-    duplicated = typed.filter(cid.is_not_null() & (occurrences > 1))
-    rows = duplicated.group_by("complaint_id").agg(
-        _dup_rows=pl.format(
-            "rows {}", pl.col(schema.SOURCE_ROW).sort().cast(pl.String).str.join(", ")
-        )
-    )
-    typed = (
-        typed.join(rows, on="complaint_id", how="left", maintain_order="left")
-        if rows.height
-        else typed.with_columns(_dup_rows=pl.lit(None, pl.String))
-    )
-    checks: list[tuple[pl.Expr, str, pl.Expr]] = [
-        (cid.is_null(), "missing_id", pl.lit("complaint_id is blank")),
-        (
-            cid.is_not_null() & (occurrences > 1),
-            "duplicate_id",
-            pl.format(
-                "complaint_id '{}' appears on {} rows ({})", cid, occurrences, pl.col("_dup_rows")
-            ),
-        ),
-        (
-            _blank(typed, "stage1_received_date"),
-            "missing_required",
-            pl.lit("stage1_received_date is blank"),
-        ),
+    checks = [
+        cid.is_null().alias("_bad_missing_id"),
+        (cid.is_not_null() & cid.is_duplicated()).alias("_bad_duplicate_id"),
+        _blank(raw.columns, "stage1_received_date").alias("_bad_missing_required"),
     ]
-    for later, earlier, words in _ORDER_RULES:
+    for index, (later, earlier, _) in enumerate(_ORDER_RULES):
         checks.append(
-            (
-                (pl.col(later) < pl.col(earlier)).fill_null(False),
-                "order",
-                pl.format(
-                    f"{words} ({later} {{}} before {earlier} {{}})", pl.col(later), pl.col(earlier)
-                ),
-            )
+            (pl.col(later) < pl.col(earlier)).fill_null(False).alias(f"_bad_order:{index}")
         )
-    stage2_without_request = _blank(typed, "stage2_requested_date") & (
-        pl.col("stage2_acknowledged_date").is_not_null()
-        | pl.col("stage2_response_date").is_not_null()
-    )
     checks.append(
         (
-            stage2_without_request,
-            "order",
-            pl.lit("stage 2 acknowledged or answered with no stage2_requested_date"),
+            _blank(raw.columns, "stage2_requested_date")
+            & (
+                pl.col("stage2_acknowledged_date").is_not_null()
+                | pl.col("stage2_response_date").is_not_null()
+            )
+        ).alias("_bad_order:stage2_without_request")
+    )
+    return typed.with_columns(checks)
+
+
+def _reasons(bad: pl.DataFrame) -> pl.DataFrame:
+    """Words and codes for each quarantined row (a small frame: only rows with a problem)."""
+    flags = [c for c in bad.columns if c.startswith("_bad_")]
+    dup_rows = (
+        bad.filter(pl.col("_bad_duplicate_id"))
+        .group_by("complaint_id")
+        .agg(
+            pl.col(schema.SOURCE_ROW).sort().cast(pl.String).str.join(", ").alias("_dup_rows"),
+            pl.len().alias("_dups"),
         )
     )
-    problems = pl.concat_list(pl.col("_problems"), *(pl.when(c).then(m) for c, _, m in checks))
-    codes = pl.concat_list(pl.col("_codes"), *(pl.when(c).then(pl.lit(k)) for c, k, _ in checks))
-    return typed.with_columns(
-        _problems=problems.list.drop_nulls(),
-        _codes=codes.list.drop_nulls().list.unique(maintain_order=True),
+    bad = bad.join(dup_rows, on="complaint_id", how="left", maintain_order="left")
+    messages, codes = [], []
+    for flag in flags:
+        kind, _, detail = flag.removeprefix("_bad_").partition(":")
+        if kind.startswith("unreadable"):
+            text = pl.format(f"{detail} '{{}}' is not {_EXPECTED[kind]}", _text(_raw(detail)))
+            code = kind.replace("_whole", "")
+        elif kind == "missing_id":
+            text, code = pl.lit("complaint_id is blank"), kind
+        elif kind == "duplicate_id":
+            text = pl.format(
+                "complaint_id '{}' appears on {} rows (rows {})",
+                pl.col("complaint_id"),
+                pl.col("_dups"),
+                pl.col("_dup_rows"),
+            )
+            code = kind
+        elif kind == "missing_required":
+            text, code = pl.lit("stage1_received_date is blank"), kind
+        elif detail == "stage2_without_request":
+            text, code = (
+                pl.lit("stage 2 acknowledged or answered with no stage2_requested_date"),
+                "order",
+            )
+        else:
+            later, earlier, words = _ORDER_RULES[int(detail)]
+            text = pl.format(
+                f"{words} ({later} {{}} before {earlier} {{}})", pl.col(later), pl.col(earlier)
+            )
+            code = "order"
+        messages.append(pl.when(pl.col(flag)).then(text))
+        codes.append(pl.when(pl.col(flag)).then(pl.lit(code)))
+    return bad.with_columns(
+        _problems=pl.concat_list(messages).list.drop_nulls(),
+        _codes=pl.concat_list(codes).list.drop_nulls().list.unique(maintain_order=True),
     )
 
 
 def _split(checked: pl.DataFrame, source: str, extras: tuple[str, ...]) -> Extract:
-    bad = pl.col("_codes").list.len() > 0
-    raw_columns = [c for c in checked.columns if c.startswith("_raw_")]
+    flags = [c for c in checked.columns if c.startswith("_bad_")]
+    bad = pl.any_horizontal(flags) if flags else pl.lit(value=False)
     complaints = checked.filter(~bad).select(
-        schema.SOURCE_ROW, *schema.SCHEMA, *(c for c in extras if c in checked.columns)
+        schema.SOURCE_ROW, *schema.SCHEMA, *(pl.col(_raw(c)).alias(c) for c in extras)
     )
-    quarantine = checked.filter(bad).select(
+    raw_columns = [
+        c.name for c in schema.COLUMNS if _raw(c.name) in checked.columns and not c.personal
+    ]
+    quarantined = _reasons(checked.filter(bad))
+    quarantine = quarantined.select(
         schema.SOURCE_ROW,
-        pl.col("_raw_complaint_id").alias("complaint_id"),
+        _text(_raw("complaint_id")).alias("complaint_id")
+        if "complaint_id" in raw_columns
+        else pl.lit(None, pl.String).alias("complaint_id"),
         pl.col("_problems").list.join("; ").alias("reasons"),
         pl.col("_codes").alias("reason_codes"),
-        *(
-            pl.col(c).alias(c.removeprefix("_raw_"))
-            for c in raw_columns
-            if c != "_raw_complaint_id"
-        ),
+        *(_text(_raw(c)).alias(c) for c in raw_columns if c != "complaint_id"),
     )
     extract = Extract(
         source=source,
@@ -397,5 +417,7 @@ def _split(checked: pl.DataFrame, source: str, extras: tuple[str, ...]) -> Extra
         rows_read=checked.height,
         extra_columns=extras,
     )
-    assert extract.rows_read == extract.rows_used + extract.rows_quarantined
+    if extract.rows_read != extract.rows_used + extract.rows_quarantined:  # pragma: no cover
+        msg = f"internal error: {extract.reconciliation()} does not add up"
+        raise AssertionError(msg)
     return extract

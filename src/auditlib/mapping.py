@@ -158,6 +158,18 @@ class Mapping:
             renames[header] = name
         return renames
 
+    def canonical_label(self, column: str, label: str) -> str:
+        """One label translated; an unknown label is returned as written (stripped).
+
+        Examples
+        --------
+        >>> Mapping().canonical_label("stage1_outcome", " Partly Upheld")
+        'partially_upheld'
+        """
+        table = dict(_BUILTIN_LABELS[_BUILTIN_FOR_COLUMN[column]])
+        table.update(self.labels.get(column, {}))
+        return table.get(normalise(label), label.strip())
+
     def label_expr(self, column: str, expr: pl.Expr) -> pl.Expr:
         """Translate a label column to canonical labels; unknown labels pass through as written."""
         table = dict(_BUILTIN_LABELS[_BUILTIN_FOR_COLUMN[column]])
