@@ -193,7 +193,15 @@ def _sample(args: argparse.Namespace) -> int:
     if args.rows < 1:
         msg = "--rows must be at least 1"
         raise ConfigError(_CLI, msg)
-    sample = generate_sample(args.rows, args.seed, as_of=args.as_of, defect_rate=args.defect_rate)
+    if args.out.suffix.lower() not in (".csv", ".xlsx", ".parquet"):
+        msg = f"cannot write {args.out.suffix or 'no extension'}; use .csv, .xlsx or .parquet"
+        raise ConfigError(str(args.out), msg)
+    try:
+        sample = generate_sample(
+            args.rows, args.seed, as_of=args.as_of, defect_rate=args.defect_rate
+        )
+    except ValueError as exc:
+        raise ConfigError(_CLI, str(exc)) from None
     args.out.parent.mkdir(parents=True, exist_ok=True)
     defects = write_sample(sample, args.out)
     print(f"wrote {args.rows:,} complaints to {args.out} ({defects.height} planted defects)")
