@@ -30,7 +30,7 @@ def register(subparsers: Any) -> None:
     run.add_argument(
         "extract", nargs="?", type=Path, help="the extract (default: 'extract' in the config)"
     )
-    _common(run)
+    add_extract_options(run)
     run.add_argument("--out", type=Path, help="output folder (default: 'output_dir' in the config)")
     run.set_defaults(handler=_run)
 
@@ -41,7 +41,7 @@ def register(subparsers: Any) -> None:
         "(share answered within the Code's timescales) for stage 1 and stage 2.",
     )
     metrics.add_argument("extract", type=Path, help="the complaint extract (CSV, XLSX or Parquet)")
-    _common(metrics)
+    add_extract_options(metrics)
     metrics.add_argument(
         "--format", choices=("table", "json"), default="table", help="output format"
     )
@@ -56,7 +56,7 @@ def register(subparsers: Any) -> None:
     timeliness.add_argument(
         "extract", type=Path, help="the complaint extract (CSV, XLSX or Parquet)"
     )
-    _common(timeliness)
+    add_extract_options(timeliness)
     timeliness.add_argument("--out", type=Path, required=True, help="the CSV file to write")
     timeliness.add_argument(
         "--quarantine", type=Path, help="also write the quarantined rows to this CSV"
@@ -95,7 +95,8 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(msg) from None
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def add_extract_options(parser: argparse.ArgumentParser) -> None:
+    """The options every command that reads an extract shares (config, mapping, period)."""
     parser.add_argument(
         "--config", type=Path, help="configuration file (default: config/auditlib.yaml)"
     )
@@ -116,7 +117,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _audit(args: argparse.Namespace, extract: Path | None = None) -> Any:
+def audit_from_args(args: argparse.Namespace, extract: Path | None = None) -> Any:
+    """Run the audit the parsed options describe; return ``(AuditResult, AuditConfig)``."""
     from dataclasses import replace
 
     from auditlib.audit import run_audit
@@ -151,7 +153,7 @@ def _audit(args: argparse.Namespace, extract: Path | None = None) -> Any:
 def _run(args: argparse.Namespace) -> int:
     from auditlib.audit import write_outputs
 
-    result, config = _audit(args)
+    result, config = audit_from_args(args)
     paths = write_outputs(result, args.out or config.output_dir)
     print(
         _table(
@@ -165,7 +167,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _metrics(args: argparse.Namespace) -> int:
-    result, _ = _audit(args)
+    result, _ = audit_from_args(args)
     if args.format == "json":
         print(json.dumps(result.metrics, indent=2))
     else:
@@ -174,7 +176,7 @@ def _metrics(args: argparse.Namespace) -> int:
 
 
 def _timeliness(args: argparse.Namespace) -> int:
-    result, _ = _audit(args)
+    result, _ = audit_from_args(args)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     result.timeliness_table().write_csv(args.out)
     print(f"{result.extract.reconciliation()}; wrote {result.assessed.height:,} rows to {args.out}")

@@ -11,7 +11,7 @@ _CLI = "(command line)"
 
 def register(subparsers: Any) -> None:
     """Add the ``learning`` sub-command to the ``auditlib`` parser."""
-    from auditlib.commands import _common
+    from auditlib.commands import add_extract_options
 
     parser = subparsers.add_parser(
         "learning",
@@ -22,7 +22,7 @@ def register(subparsers: Any) -> None:
         "write the learning action plan (XLSX and CSV), the tables and the charts.",
     )
     parser.add_argument("extract", type=Path, help="the complaint extract (CSV, XLSX or Parquet)")
-    _common(parser)
+    add_extract_options(parser)
     parser.add_argument(
         "--previous-plan",
         type=Path,
@@ -41,7 +41,7 @@ def register(subparsers: Any) -> None:
 
 
 def _learning(args: argparse.Namespace) -> int:
-    from auditlib.commands import _audit
+    from auditlib.commands import audit_from_args
     from auditlib.errors import ConfigError
     from auditlib.learning.actionplan import read_plan
     from auditlib.learning.run import analyse, write_learning
@@ -49,7 +49,7 @@ def _learning(args: argparse.Namespace) -> int:
     if args.window_days < 1 or args.themes < 1:
         msg = "--window-days and --themes must be at least 1"
         raise ConfigError(_CLI, msg)
-    result, _ = _audit(args)
+    result, _ = audit_from_args(args)
     previous = read_plan(args.previous_plan) if args.previous_plan else None
     learning = analyse(
         result,
