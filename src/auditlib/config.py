@@ -75,7 +75,7 @@ class AuditConfig:
             data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
         except FileNotFoundError:
             raise ConfigError(str(path), "configuration file not found") from None
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:
             msg = f"not valid YAML: {str(exc).splitlines()[0]}"
             raise ConfigError(str(path), msg) from None
         if not isinstance(data, dict):
