@@ -23,6 +23,7 @@ _SUBCOMMAND_MODULES: tuple[str, ...] = (
     "auditlib.commands",
     "auditlib.policy.cli",
     "auditlib.learning.cli",
+    "auditlib.quality_cli",
 )
 
 

@@ -219,12 +219,8 @@ def validate_frame(
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    gx_suite = gx.ExpectationSuite(
-        name=str(suite.get("name", "suite")),
-        expectations=[
-            {k: e[k] for k in ("type", "kwargs", "meta") if k in e} for e in suite["expectations"]
-        ],
-    )
+    usable, refused = _build(gx, suite)
+    gx_suite = gx.ExpectationSuite(name=str(suite.get("name", "suite")), expectations=usable)
     batch = (
         context.data_sources.add_pandas(name="extract")
         .add_dataframe_asset(name="complaints")
@@ -240,7 +236,11 @@ def validate_frame(
         },
         expectation_parameters=values,
     )
-    results: list[dict[str, Any]] = []
+    results: list[dict[str, Any]] = [
+        {"check": check, "success": False, "rows_checked": None, "failing_rows": None}
+        | {"observed": None, "exception": error}
+        for check, error in refused.items()
+    ]
     failures: list[dict[str, Any]] = []
     for result in outcome.results:
         config = result.expectation_config
@@ -288,6 +288,28 @@ _SKIPS_NULLS = frozenset(
         "expect_column_pair_values_a_to_be_greater_than_b",
     }
 )
+
+
+def _build(gx: Any, suite: Mapping[str, Any]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The expectations great-expectations accepts, and the refused ones with the reason.
+
+    GX checks arguments when an expectation is made (a bound that is no date or
+    number is refused there); a refused entry is reported, never dropped silently.
+    """
+    usable: list[dict[str, Any]] = []
+    refused: dict[str, str] = {}
+    for expectation in suite["expectations"]:
+        entry = {k: expectation[k] for k in ("type", "kwargs", "meta") if k in expectation}
+        try:
+            gx.ExpectationSuite(name="probe", expectations=[entry])
+        except Exception as exc:  # pydantic and GX raise several types here
+            first = str(exc).strip().splitlines()
+            refused[expectation["meta"]["check"]] = (
+                f"{type(exc).__name__}: {' '.join(first[:3])}" if first else type(exc).__name__
+            )
+            continue
+        usable.append(entry)
+    return usable, refused
 
 
 def _import_gx() -> Any:

@@ -586,8 +586,18 @@ class _Blank(dict[str, str]):
         return "{" + key + "}"
 
 
+_ONE = re.compile(r"(?<![\d,.])1 ((?:[a-z]+ )?)(row|complaint|escalation)s\b")
+
+
 def _message(template: str, values: MappingABC[str, str]) -> str:
-    return template.format_map(_Blank(values))
+    """Fill in the template; '1 rows' reads '1 row'.
+
+    Examples
+    --------
+    >>> _message("missing on {count} answered complaints", {"count": "1"})
+    'missing on 1 answered complaint'
+    """
+    return _ONE.sub(r"1 \1\2", template.format_map(_Blank(values)))
 
 
 def _date(value: Any, key: str, source: str) -> date | None:
