@@ -20,6 +20,9 @@ from auditlib.loader import Extract, load_complaints
 from auditlib.timeliness import OUTPUT_COLUMNS, assess
 from auditlib.tsm import METRIC_KEYS, Period, measures
 
+#: what timeliness and the TSMs read besides the columns the loader always checks
+MEASURE_COLUMNS: tuple[str, ...] = ("tenure",)
+
 
 @dataclass(frozen=True)
 class AuditResult:
@@ -64,17 +67,24 @@ def run_audit(
     period: Period | None = None,
     homes: Homes | None = None,
     as_of: date | None = None,
+    columns: tuple[str, ...] | None = None,
 ) -> AuditResult:
     """Load, assess and measure one extract.
 
-    ``as_of`` defaults to the configured date, else the latest date in the extract. The
+    ``as_of`` defaults to the configured date, else the latest date in the extract (but
+    never after today). The
     period defaults to the latest reporting year that had ended by ``as_of`` and holds
     complaints; failing that, the year containing the latest stage 1 receipt.
+    ``columns`` narrows what is read (``MEASURE_COLUMNS`` is enough for the measures);
+    by default every column is read.
     """
     config = config or AuditConfig()
-    extract = load_complaints(extract_path, mapping=config.load_mapping())
+    extract = load_complaints(extract_path, mapping=config.load_mapping(), columns=columns)
     complaints = extract.complaints
-    as_of = as_of or config.as_of or latest_date(complaints) or date.today()  # noqa: DTZ011
+    today = date.today()  # noqa: DTZ011 - a calendar date, no time zone in play
+    latest = latest_date(complaints)
+    # a date typed in the future must not become the extract date and hide itself
+    as_of = as_of or config.as_of or (min(latest, today) if latest else today)
     if period is None:
         period = default_period(complaints, as_of, start_month=config.reporting_year_start_month)
     assessed = assess(

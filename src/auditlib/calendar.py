@@ -26,6 +26,7 @@ import polars as pl
 from auditlib.errors import CalendarRangeError
 
 _BANK_HOLIDAYS_FILE = "bank_holidays_england_wales.csv"
+_UNIX_EPOCH = date(1970, 1, 1)
 
 
 def bank_holidays_england_wales() -> dict[date, str]:
@@ -101,15 +102,16 @@ class WorkingCalendar:
 
     @cached_property
     def _tables(self) -> tuple[date, pl.Series, pl.Series]:
-        """Day-number tables from 1 January of the first year to the end of the year after
-        the last: ``counts[i]`` is the number of working days on or before day ``i``, and
-        ``working[k]`` the day number of the (k+1)-th working day.
+        """Day-number tables from 1 January of the year before the first to the end of
+        the year after the last: ``counts[i]`` is the number of working days on or before
+        day ``i``, and ``working[k]`` the day number of the (k+1)-th working day.
 
-        Counting becomes two look-ups instead of a search through the holidays; the year
-        after the last covered one is counted without bank holidays (dates in it are
-        only ever due dates: :meth:`check_covers` refuses them as events).
+        Counting becomes two look-ups instead of a search through the holidays. The year
+        either side of those covered is counted without bank holidays: dates there can
+        only be due dates or the far end of a backwards count, as :meth:`check_covers`
+        refuses them as events.
         """
-        epoch = date(self.first_year, 1, 1)
+        epoch = date(self.first_year - 1, 1, 1)
         days = (date(self.last_year + 2, 1, 1) - epoch).days
         day_numbers = np.arange(days)
         weekday = (day_numbers + epoch.weekday()) % 7
@@ -122,7 +124,8 @@ class WorkingCalendar:
 
     def _day_number(self, day: pl.Expr) -> pl.Expr:
         epoch, counts, _ = self._tables
-        number = (day - pl.lit(epoch)).dt.total_days()
+        # a polars Date is a day count from 1970-01-01: subtracting integers is cheapest
+        number = day.cast(pl.Int32) - (epoch - _UNIX_EPOCH).days
         return pl.when(number.is_between(0, counts.len() - 1)).then(number)
 
     def working_days(self, start: pl.Expr, end: pl.Expr) -> pl.Expr:
@@ -161,8 +164,8 @@ class WorkingCalendar:
         # (c + n)-th working day: index c + n - 1 in the list of working days
         index = pl.lit(counts).gather(self._day_number(start)).cast(pl.Int64) + n_expr - 1
         index = pl.when(index.is_between(0, working.len() - 1)).then(index)
-        due = pl.lit(epoch) + pl.duration(days=pl.lit(working).gather(index))
-        return pl.when(n_expr == 0).then(start).otherwise(due.cast(pl.Date))
+        due = (pl.lit(working).gather(index) + (epoch - _UNIX_EPOCH).days).cast(pl.Date)
+        return pl.when(n_expr == 0).then(start).otherwise(due)
 
     def next_working_day(self, day: date) -> date:
         """The first working day after ``day`` (a plain-Python helper for messages)."""

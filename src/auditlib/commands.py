@@ -117,7 +117,9 @@ def add_extract_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def audit_from_args(args: argparse.Namespace, extract: Path | None = None) -> Any:
+def audit_from_args(
+    args: argparse.Namespace, extract: Path | None = None, *, columns: tuple[str, ...] | None = None
+) -> Any:
     """Run the audit the parsed options describe; return ``(AuditResult, AuditConfig)``."""
     from dataclasses import replace
 
@@ -147,13 +149,16 @@ def audit_from_args(args: argparse.Namespace, extract: Path | None = None) -> An
             period = Period(args.period_start, args.period_end)
         except ValueError as exc:
             raise ConfigError(_CLI, str(exc)) from None
-    return run_audit(extract, config=config, period=period, homes=homes, as_of=args.as_of), config
+    result = run_audit(
+        extract, config=config, period=period, homes=homes, as_of=args.as_of, columns=columns
+    )
+    return result, config
 
 
 def _run(args: argparse.Namespace) -> int:
-    from auditlib.audit import write_outputs
+    from auditlib.audit import MEASURE_COLUMNS, write_outputs
 
-    result, config = audit_from_args(args)
+    result, config = audit_from_args(args, columns=MEASURE_COLUMNS)
     paths = write_outputs(result, args.out or config.output_dir)
     print(
         _table(
@@ -167,7 +172,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _metrics(args: argparse.Namespace) -> int:
-    result, _ = audit_from_args(args)
+    from auditlib.audit import MEASURE_COLUMNS
+
+    result, _ = audit_from_args(args, columns=MEASURE_COLUMNS)
     if args.format == "json":
         print(json.dumps(result.metrics, indent=2))
     else:
@@ -176,7 +183,9 @@ def _metrics(args: argparse.Namespace) -> int:
 
 
 def _timeliness(args: argparse.Namespace) -> int:
-    result, _ = audit_from_args(args)
+    from auditlib.audit import MEASURE_COLUMNS
+
+    result, _ = audit_from_args(args, columns=MEASURE_COLUMNS)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     result.timeliness_table().write_csv(args.out)
     print(f"{result.extract.reconciliation()}; wrote {result.assessed.height:,} rows to {args.out}")

@@ -13,6 +13,7 @@ complaint row 2. Parquet has no header row, so there the first complaint is row 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,7 +94,12 @@ class Extract:
         )
 
 
-def load_complaints(path: str | Path, *, mapping: Mapping | str | Path | None = None) -> Extract:
+def load_complaints(
+    path: str | Path,
+    *,
+    mapping: Mapping | str | Path | None = None,
+    columns: Sequence[str] | None = None,
+) -> Extract:
     """Read an extract and split it into complaints and quarantined rows.
 
     Parameters
@@ -104,6 +110,10 @@ def load_complaints(path: str | Path, *, mapping: Mapping | str | Path | None = 
     mapping
         A :class:`~auditlib.mapping.Mapping` or the path of a mapping YAML file; by
         default headers must already be the canonical names (ignoring case and spaces).
+    columns
+        Read only these canonical columns, plus every column a quarantine rule reads
+        (``schema.CHECKED_COLUMNS``), so the rows quarantined are the same whatever is
+        asked for. By default every column is read, unknown ones kept as extras.
 
     Raises
     ------
@@ -124,17 +134,29 @@ def load_complaints(path: str | Path, *, mapping: Mapping | str | Path | None = 
         raise InputError(source, "file not found")
     if path.stat().st_size == 0:
         raise InputError(source, "the file is empty")
-    raw = _read(path, kind)
+    found: dict[str, object] = {}
+
+    def choose(headers: list[str]) -> list[str] | None:
+        """Map the headers, refuse a missing required column, pick what to read."""
+        renames = mapping.header_renames(headers, source=source)
+        missing = [c for c in schema.REQUIRED if c not in renames.values()]
+        if missing:
+            msg = (
+                f"required column is missing; found {', '.join(headers)}. "
+                f"Name it {missing[0]!r} or map it in the mapping file"
+            )
+            raise InputError(source, msg, column=missing[0])
+        found["renames"] = renames
+        if columns is None:
+            return None
+        keep = set(columns) | set(schema.CHECKED_COLUMNS)
+        return [h for h in headers if renames.get(h) in keep]
+
+    raw = _read(path, kind, choose)
     if raw.height == 0:
         raise InputError(source, "the file has a header but no complaint rows")
-    renames = mapping.header_renames(raw.columns, source=source)
-    missing = [c for c in schema.REQUIRED if c not in renames.values()]
-    if missing:
-        msg = (
-            f"required column is missing; found {', '.join(raw.columns)}. "
-            f"Name it {missing[0]!r} or map it in the mapping file"
-        )
-        raise InputError(source, msg, column=missing[0])
+    renames = found["renames"]
+    assert isinstance(renames, dict)
     extras = tuple(c for c in raw.columns if c not in renames)
     first_row = 1 if kind == "parquet" else 2
     raw = raw.rename({c: _raw(renames.get(c, c)) for c in raw.columns}).with_columns(
@@ -144,21 +166,27 @@ def load_complaints(path: str | Path, *, mapping: Mapping | str | Path | None = 
     return _split(checked, source, extras)
 
 
-def _read(path: Path, kind: str) -> pl.DataFrame:
+def _read(path: Path, kind: str, choose: Callable[[list[str]], list[str] | None]) -> pl.DataFrame:
+    """Read the file as text (CSV, XLSX) or as typed (Parquet), only the chosen columns."""
     source = str(path)
     try:
         if kind == "parquet":
-            return pl.read_parquet(path)
+            headers = list(pl.read_parquet_schema(path))
+            return pl.read_parquet(path, columns=choose(headers))
         if kind == "xlsx":
-            return pl.read_excel(path, engine="calamine", infer_schema_length=0)
+            frame = pl.read_excel(path, engine="calamine", infer_schema_length=0)
+            wanted = choose(frame.columns)
+            return frame if wanted is None else frame.select(wanted)
         data = _as_utf8(path.read_bytes())
         first_line = data.split(b"\n", 1)[0]
         separator = max((b",", b";", b"\t"), key=first_line.count).decode()
+        headers = pl.read_csv(io.BytesIO(data), separator=separator, n_rows=0).columns
         return pl.read_csv(
             io.BytesIO(data),
             separator=separator,
             infer_schema=False,
             truncate_ragged_lines=False,
+            columns=choose(headers),
         )
     except InputError:
         raise

@@ -153,6 +153,10 @@ COLUMNS: tuple[Column, ...] = (
 BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
 REQUIRED: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.required)
 DATE_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.dtype == pl.Date())
+#: the columns the loader's quarantine rules read: always loaded
+CHECKED_COLUMNS: tuple[str, ...] = tuple(
+    c.name for c in COLUMNS if c.name == "complaint_id" or c.dtype != pl.String()
+)
 PERSONAL_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.personal)
 
 #: the polars schema of a loaded extract (before extra columns and ``source_row``)

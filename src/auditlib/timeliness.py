@@ -101,30 +101,26 @@ def assess(
         pl.max_horizontal(pl.col(dates).max()).alias("hi"),
     ).row(0)
     calendar.check_covers(bounds[0], max(bounds[1], as_of) if bounds[1] else as_of)
-    frame = complaints
+    verdicts: list[pl.Expr] = []
+    statuses: list[pl.Expr] = []
     for number in (1, 2):
-        frame = frame.with_columns(
-            _stage(
+        clocks = [(CODE_2024.stage(number), "_code")]
+        if landlord is not None:
+            clocks.append((landlord.stage(number), "_policy"))
+        for clock, suffix in clocks:
+            first, then = _stage(
                 number,
-                CODE_2024.stage(number),
+                clock,
                 calendar,
                 interpretation,
                 as_of=as_of,
-                suffix="_code",
+                suffix=suffix,
+                code_cap=CODE_2024.stage(number).extension_working_days,
             )
-        )
-        if landlord is not None:
-            frame = frame.with_columns(
-                _stage(
-                    number,
-                    landlord.stage(number),
-                    calendar,
-                    interpretation,
-                    as_of=as_of,
-                    suffix="_policy",
-                    code_cap=CODE_2024.stage(number).extension_working_days,
-                )
-            )
+            verdicts += first
+            statuses.append(then)
+    # two passes: the status reads the verdicts instead of computing them again
+    frame = complaints.with_columns(verdicts).with_columns(statuses)
     return frame
 
 
@@ -137,9 +133,8 @@ def _stage(
     as_of: date,
     suffix: str,
     code_cap: int | None = None,
-) -> list[pl.Expr]:
+) -> tuple[list[pl.Expr], pl.Expr]:
     c = {k: pl.col(v) for k, v in _COLUMNS[number].items()}
-    p = f"stage{number}_"
     started = c["start"].is_not_null()
 
     ack_days = cal.working_days(c["start"], c["ack"])
@@ -193,34 +188,51 @@ def _stage(
             "response_due_date": cal.add_working_days(clock_start, limit),
         }
 
-    due = verdicts["response_due_date"]
+    names = _names(number, suffix)
+    within, due = pl.col(names["within"]), pl.col(names["response_due_date"])
     status = (
         pl.when(~started)
         .then(None)
-        .when(c["response"].is_not_null() & verdicts["within"].is_null())
+        .when(c["response"].is_not_null() & within.is_null())
         .then(pl.lit("not_assessed"))
         .when(c["response"].is_not_null())
-        .then(pl.when(verdicts["within"]).then(pl.lit("within")).otherwise(pl.lit("late")))
+        .then(pl.when(within).then(pl.lit("within")).otherwise(pl.lit("late")))
         .when(due.is_not_null() & (pl.lit(as_of) > due))
         .then(pl.lit("open_overdue"))
         .otherwise(pl.lit("open"))
-    )
-    if suffix == "_code":
-        return [
-            ack_days.alias(p + "ack_working_days"),
-            ack_within.alias(p + "ack_within_code"),
-            verdicts["response_working_days"].alias(p + "response_working_days"),
-            verdicts["limit_working_days"].alias(p + "limit_working_days"),
-            verdicts["within"].alias(p + "within_code"),
-            verdicts["extension_credited_days"].alias(p + "extension_credited_days"),
-            due.alias(p + "response_due_date"),
-            status.alias(p + "status"),
-        ]
-    return [
-        ack_within.alias(p + "ack_within_policy"),
-        verdicts["response_working_days"].alias(p + "response_working_days_policy"),
-        verdicts["limit_working_days"].alias(p + "limit_working_days_policy"),
-        verdicts["within"].alias(p + "within_policy"),
-        due.alias(p + "response_due_date_policy"),
-        status.alias(p + "status_policy"),
+    ).alias(names["status"])
+    exprs = [ack_days.alias(names["ack_working_days"])] if suffix == "_code" else []
+    exprs += [
+        ack_within.alias(names["ack_within"]),
+        verdicts["response_working_days"].alias(names["response_working_days"]),
+        verdicts["limit_working_days"].alias(names["limit_working_days"]),
+        verdicts["within"].alias(names["within"]),
+        verdicts["response_due_date"].alias(names["response_due_date"]),
     ]
+    if suffix == "_code":
+        exprs.append(verdicts["extension_credited_days"].alias(names["extension_credited_days"]))
+    return exprs, status
+
+
+def _names(number: int, suffix: str) -> dict[str, str]:
+    """Output column names for a stage under the Code (``_code``) or the landlord's targets."""
+    p = f"stage{number}_"
+    if suffix == "_code":
+        return {
+            "ack_working_days": p + "ack_working_days",
+            "ack_within": p + "ack_within_code",
+            "response_working_days": p + "response_working_days",
+            "limit_working_days": p + "limit_working_days",
+            "within": p + "within_code",
+            "extension_credited_days": p + "extension_credited_days",
+            "response_due_date": p + "response_due_date",
+            "status": p + "status",
+        }
+    return {
+        "ack_within": p + "ack_within_policy",
+        "response_working_days": p + "response_working_days_policy",
+        "limit_working_days": p + "limit_working_days_policy",
+        "within": p + "within_policy",
+        "response_due_date": p + "response_due_date_policy",
+        "status": p + "status_policy",
+    }
