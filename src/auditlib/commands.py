@@ -76,7 +76,7 @@ def register(subparsers: Any) -> None:
     sample.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     sample.add_argument("--out", type=Path, required=True, help="the file to write")
     sample.add_argument(
-        "--as-of", type=_iso_date, default=date(2026, 10, 31), help="extract date (ISO)"
+        "--as-of", type=iso_date, default=date(2026, 10, 31), help="extract date (ISO)"
     )
     sample.add_argument(
         "--defect-rate", type=float, default=0.01, help="share of rows with a defect"
@@ -87,7 +87,8 @@ def register(subparsers: Any) -> None:
     sample.set_defaults(handler=_sample)
 
 
-def _iso_date(text: str) -> date:
+def iso_date(text: str) -> date:
+    """An argparse type: an ISO date, or a usage error naming the text."""
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -108,13 +109,9 @@ def add_extract_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--homes-lcho", type=int, help="low-cost home ownership homes, for the LCHO split"
     )
-    parser.add_argument(
-        "--period-start", type=_iso_date, help="first day of the period, YYYY-MM-DD"
-    )
-    parser.add_argument("--period-end", type=_iso_date, help="last day of the period, YYYY-MM-DD")
-    parser.add_argument(
-        "--as-of", type=_iso_date, help="the date the extract was taken, YYYY-MM-DD"
-    )
+    parser.add_argument("--period-start", type=iso_date, help="first day of the period, YYYY-MM-DD")
+    parser.add_argument("--period-end", type=iso_date, help="last day of the period, YYYY-MM-DD")
+    parser.add_argument("--as-of", type=iso_date, help="the date the extract was taken, YYYY-MM-DD")
 
 
 def audit_from_args(

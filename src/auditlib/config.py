@@ -117,12 +117,14 @@ class AuditConfig:
                 extract=rel(data.get("extract")),
                 homes=homes,
                 reporting_year_start_month=int(data.get("reporting_year_start_month", 4)),
-                closure_days=tuple(_dates(data.get("closure_days"), "closure_days", source)),
-                extra_holidays=tuple(_dates(data.get("extra_holidays"), "extra_holidays", source)),
+                closure_days=tuple(_config_dates(data.get("closure_days"), "closure_days", source)),
+                extra_holidays=tuple(
+                    _config_dates(data.get("extra_holidays"), "extra_holidays", source)
+                ),
                 mapping=rel(data.get("mapping")),
                 landlord_targets=targets,
                 interpretation=Interpretation.from_dict(data.get("rules")),
-                as_of=_date(data["as_of"], "as_of", source) if data.get("as_of") else None,
+                as_of=config_date(data["as_of"], "as_of", source) if data.get("as_of") else None,
                 output_dir=rel(data.get("output_dir")) or Path("build") / "audit",
             )
         except ConfigError:
@@ -155,7 +157,8 @@ def _targets_from_profile(path: Path) -> Targets:
         raise ConfigError(str(path), str(exc)) from None
 
 
-def _date(value: Any, key: str, source: str) -> date:
+def config_date(value: Any, key: str, source: str) -> date:
+    """A date from a configuration file; a one-line :class:`ConfigError` if it is not one."""
     if isinstance(value, date):
         return value
     try:
@@ -165,5 +168,5 @@ def _date(value: Any, key: str, source: str) -> date:
         raise ConfigError(source, msg, column=key) from None
 
 
-def _dates(values: Any, key: str, source: str) -> list[date]:
-    return [_date(v, key, source) for v in (values or [])]
+def _config_dates(values: Any, key: str, source: str) -> list[date]:
+    return [config_date(v, key, source) for v in (values or [])]

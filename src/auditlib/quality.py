@@ -28,7 +28,7 @@ import polars as pl
 import yaml
 
 from auditlib import schema
-from auditlib.config import AuditConfig
+from auditlib.config import AuditConfig, config_date
 from auditlib.errors import ConfigError
 from auditlib.expectations import (
     DEFAULT_SUITE,
@@ -601,12 +601,4 @@ def _message(template: str, values: MappingABC[str, str]) -> str:
 
 
 def _date(value: Any, key: str, source: str) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        msg = f"{value!r} is not an ISO date (yyyy-mm-dd)"
-        raise ConfigError(source, msg, column=key) from None
+    return None if value in (None, "") else config_date(value, key, source)

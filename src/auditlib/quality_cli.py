@@ -8,10 +8,10 @@ only inside the handler, through :mod:`auditlib.quality`.
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from auditlib.commands import iso_date
 from auditlib.errors import ConfigError
 
 DEFAULT_OUT = Path("build") / "data_quality"
@@ -47,7 +47,7 @@ def register(subparsers: Any) -> None:
     )
     validate.add_argument(
         "--as-of",
-        type=_iso_date,
+        type=iso_date,
         help="the date the extract was taken, YYYY-MM-DD; no date may be later "
         "(default: the settings, the config, else today)",
     )
@@ -55,14 +55,6 @@ def register(subparsers: Any) -> None:
         "--list", action="store_true", help="list every check with its provision and stop"
     )
     validate.set_defaults(handler=_validate)
-
-
-def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        msg = f"{text!r} is not a date in the form YYYY-MM-DD"
-        raise argparse.ArgumentTypeError(msg) from None
 
 
 def _validate(args: argparse.Namespace) -> int:
