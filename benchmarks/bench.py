@@ -128,7 +128,8 @@ def main() -> int:
         "",
         f"`auditlib metrics` costs **{ratio:.2f}x** a bare process that only reads the file "
         f"(limit {args.max_ratio}x); the command reads only the columns the measures and the "
-        "quarantine rules need, the in-process load above reads them all. The vectorised clocks are **{per_row_s / vector_s:.0f}x** faster "
+        "quarantine rules need, the in-process load above reads them all. "
+        f"The vectorised clocks are **{per_row_s / vector_s:.0f}x** faster "
         "than the per-row reference.",
         "",
     ]
