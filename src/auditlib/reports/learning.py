@@ -59,8 +59,14 @@ def pareto_chart(pareto: pl.DataFrame, *, by: str = "category") -> alt.LayerChar
     )
 
 
-def monthly_chart(monthly: pl.DataFrame, trends: pl.DataFrame | None = None) -> alt.Chart:
-    """Complaints received each month by category; rising categories drawn in red."""
+def monthly_chart(
+    monthly: pl.DataFrame, trends: pl.DataFrame | None = None, *, columns: int = 4
+) -> alt.FacetChart:
+    """Complaints received each month, one small panel per category; rising ones in red.
+
+    Panels share the month axis and each has its own count axis, so a small category's
+    shape is as readable as a large one's; panels are ordered by volume.
+    """
     rising: set[str] = set()
     if trends is not None and "rising" in trends.columns:
         rising = set(trends.filter(pl.col("rising"))["category"].to_list())
@@ -69,17 +75,22 @@ def monthly_chart(monthly: pl.DataFrame, trends: pl.DataFrame | None = None) -> 
         period_start=pl.col("month").min(),
         period_end=pl.col("month").max().dt.month_end(),
     )
+    order = (
+        frame.group_by("category")
+        .agg(pl.col("complaints").sum())
+        .sort(["complaints", "category"], descending=[True, False])["category"]
+        .to_list()
+    )
     return (
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(
-            x=alt.X("month:T", title="Month received", axis=alt.Axis(format="%b %Y")),
-            y=alt.Y("complaints:Q", title="Complaints"),
-            detail="category:N",
+            x=alt.X("month:T", title="Month received", axis=alt.Axis(format="%b %y", tickCount=4)),
+            y=alt.Y("complaints:Q", title="Complaints", axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color(
                 "rising:N",
                 title="Rising beyond noise",
-                scale=alt.Scale(domain=[True, False], range=["#c0392b", "#b0b7bf"]),
+                scale=alt.Scale(domain=[True, False], range=["#c0392b", "#5b6770"]),
             ),
             tooltip=[
                 "category",
@@ -88,7 +99,13 @@ def monthly_chart(monthly: pl.DataFrame, trends: pl.DataFrame | None = None) -> 
                 "upheld_pct",
             ],
         )
-        .properties(width=_WIDTH, title=_title("Complaints each month, by category", frame))
+        .properties(width=150, height=90)
+        .facet(
+            facet=alt.Facet("category:N", title=None, sort=order),
+            columns=columns,
+            title=_title("Complaints each month, by category", frame),
+        )
+        .resolve_scale(y="independent")
     )
 
 
