@@ -127,14 +127,14 @@ def load_complaints(
         mapping = Mapping() if mapping is None else Mapping.from_yaml(mapping)
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
-        found = path.suffix or "a file with no extension"
-        msg = f"cannot read {found}; expected one of {', '.join(SUFFIXES)}"
+        suffix = path.suffix or "a file with no extension"
+        msg = f"cannot read {suffix}; expected one of {', '.join(SUFFIXES)}"
         raise InputError(source, msg)
     if not path.is_file():
         raise InputError(source, "file not found")
     if path.stat().st_size == 0:
         raise InputError(source, "the file is empty")
-    found: dict[str, object] = {}
+    found: dict[str, dict[str, str]] = {}
 
     def choose(headers: list[str]) -> list[str] | None:
         """Map the headers, refuse a missing required column, pick what to read."""
@@ -156,7 +156,6 @@ def load_complaints(
     if raw.height == 0:
         raise InputError(source, "the file has a header but no complaint rows")
     renames = found["renames"]
-    assert isinstance(renames, dict)
     extras = tuple(c for c in raw.columns if c not in renames)
     first_row = 1 if kind == "parquet" else 2
     raw = raw.rename({c: _raw(renames.get(c, c)) for c in raw.columns}).with_columns(

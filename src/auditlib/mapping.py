@@ -145,9 +145,10 @@ class Mapping:
         renames: dict[str, str] = {}
         taken: dict[str, str] = {}
         for header in headers:
-            name = wanted.get(normalise(header))
-            if name is None:
+            match = wanted.get(normalise(header))
+            if match is None:
                 continue
+            name = match
             if name in taken:
                 msg = (
                     f"both {taken[name]!r} and {header!r} map to {name!r}; "

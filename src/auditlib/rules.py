@@ -64,11 +64,15 @@ class Targets:
 
         def clock(stage: int) -> StageClock:
             prefix = f"stage{stage}_"
-            raw_clock = get(prefix + "response_clock") or "acknowledgement"
-            response_clock: ResponseClock = (
-                "receipt" if raw_clock in ("receipt", "request") else raw_clock
-            )
-            if response_clock not in ("acknowledgement", "receipt", "original_complaint"):
+            raw_clock = str(get(prefix + "response_clock") or "acknowledgement")
+            response_clock: ResponseClock
+            if raw_clock in ("receipt", "request"):
+                response_clock = "receipt"
+            elif raw_clock == "acknowledgement":
+                response_clock = "acknowledgement"
+            elif raw_clock == "original_complaint":
+                response_clock = "original_complaint"
+            else:
                 msg = (
                     f"{prefix}response_clock {raw_clock!r} is not acknowledgement, "
                     "receipt, request or original_complaint"

@@ -609,8 +609,8 @@ def _clean_frame(
     day = np.zeros(rows, dtype=np.int64)
     for g in np.unique(group):
         members = np.flatnonzero(group == g)
-        w = _day_weights(first_date, as_of, cal, table[g // 2][3], digital=bool(g % 2))
-        day[members] = rng.choice(w.size, size=members.size, p=w / w.sum())
+        weights = _day_weights(first_date, as_of, cal, table[g // 2][3], digital=bool(g % 2))
+        day[members] = rng.choice(weights.size, size=members.size, p=weights / weights.sum())
     order = np.lexsort((rng.random(rows), day))
     resident, tenure, vulnerable, cat, channel, day = (
         a[order] for a in (resident, tenure, vulnerable, cat, channel, day)
@@ -961,8 +961,8 @@ def _plant_defects(
     """Plant ``total`` defects, one per row; return the text frame and the manifest."""
     chosen = _defect_rows(rng, frame, total)
     used = np.zeros(frame.height, dtype=bool)
-    for rows in chosen.values():
-        used[rows] = True
+    for chosen_rows in chosen.values():
+        used[chosen_rows] = True
     c = pl.col
 
     def rows_of(code: str) -> pl.DataFrame:
@@ -1060,11 +1060,11 @@ def _plant_defects(
     }
     parts = []
     for code, (column, value) in plans.items():
-        rows = rows_of(code)
+        planted = rows_of(code)
         if code == "duplicate_id":
-            rows = rows.with_columns(_copied=copied_ids)
+            planted = planted.with_columns(_copied=copied_ids)
         parts.append(
-            rows.with_columns(_column=column).select(
+            planted.with_columns(_column=column).select(
                 row=c("_row"),
                 defect=pl.lit(code),
                 column=c("_column").cast(pl.String),

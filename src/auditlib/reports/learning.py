@@ -22,7 +22,10 @@ def _period(frame: pl.DataFrame) -> str:
 
 
 def _title(text: str, frame: pl.DataFrame) -> alt.TitleParams:
-    return alt.TitleParams(text, subtitle=_period(frame) or None, anchor="start")
+    period = _period(frame)
+    if period:
+        return alt.TitleParams(text, subtitle=period, anchor="start")
+    return alt.TitleParams(text, anchor="start")
 
 
 def pareto_chart(pareto: pl.DataFrame, *, by: str = "category") -> alt.LayerChart:
