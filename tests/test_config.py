@@ -63,6 +63,7 @@ def test_example_policy_profile_reads():
         ("rules:\n  strictness: high\n", "unknown rule option"),
         ("policy_profile: missing.yaml\n", "policy profile not found"),
         ("homes: [1, 2\n", "not valid YAML"),
+        ("policy_profile: p.yaml\nlandlord_targets: {stage1_ack_working_days: 3}\n", "not both"),
     ],
 )
 def test_bad_settings_name_the_file(tmp_path, text, fragment):

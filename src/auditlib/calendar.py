@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import cached_property
 from importlib import resources
 
@@ -166,10 +166,3 @@ class WorkingCalendar:
         index = pl.when(index.is_between(0, working.len() - 1)).then(index)
         due = (pl.lit(working).gather(index) + (epoch - _UNIX_EPOCH).days).cast(pl.Date)
         return pl.when(n_expr == 0).then(start).otherwise(due)
-
-    def next_working_day(self, day: date) -> date:
-        """The first working day after ``day`` (a plain-Python helper for messages)."""
-        day += timedelta(days=1)
-        while not self.is_working_day(day):
-            day += timedelta(days=1)
-        return day

@@ -105,6 +105,9 @@ class AuditConfig:
                 total = homes_data.get("total")
                 homes = Homes(total=int(total) if total is not None else None, by_tenure=by_tenure)
             targets = None
+            if data.get("policy_profile") and data.get("landlord_targets"):
+                msg = "give either policy_profile or landlord_targets, not both"
+                raise ConfigError(source, msg)
             if data.get("policy_profile"):
                 profile_path = rel(data["policy_profile"])
                 assert profile_path is not None

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 import yaml
 
 from auditlib import schema
@@ -69,16 +68,6 @@ def normalise(text: str) -> str:
     'partly_upheld'
     """
     return re.sub(r"[^0-9a-z]+", "_", text.strip().lower()).strip("_")
-
-
-def normalise_expr(expr: pl.Expr) -> pl.Expr:
-    """The vectorised twin of :func:`normalise`."""
-    return (
-        expr.str.strip_chars()
-        .str.to_lowercase()
-        .str.replace_all(r"[^0-9a-z]+", "_")
-        .str.strip_chars("_")
-    )
 
 
 @dataclass(frozen=True)
@@ -170,12 +159,3 @@ class Mapping:
         table = dict(_BUILTIN_LABELS[_BUILTIN_FOR_COLUMN[column]])
         table.update(self.labels.get(column, {}))
         return table.get(normalise(label), label.strip())
-
-    def label_expr(self, column: str, expr: pl.Expr) -> pl.Expr:
-        """Translate a label column to canonical labels; unknown labels pass through as written."""
-        table = dict(_BUILTIN_LABELS[_BUILTIN_FOR_COLUMN[column]])
-        table.update(self.labels.get(column, {}))
-        cleaned = expr.str.strip_chars()
-        return normalise_expr(cleaned).replace_strict(
-            table, default=cleaned, return_dtype=pl.String
-        )

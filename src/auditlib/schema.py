@@ -166,17 +166,6 @@ SCHEMA: dict[str, pl.DataType] = {c.name: c.dtype for c in COLUMNS}
 SOURCE_ROW = "source_row"
 
 
-def empty_frame() -> pl.DataFrame:
-    """An empty extract with the canonical schema (a building block for tests).
-
-    Examples
-    --------
-    >>> empty_frame().height, empty_frame().schema["stage1_received_date"]
-    (0, Date)
-    """
-    return pl.DataFrame(schema={SOURCE_ROW: pl.Int64(), **SCHEMA})
-
-
 def markdown_table() -> str:
     """The layout as the README's markdown table (a test keeps the README in step)."""
     lines = [
