@@ -30,8 +30,9 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 
 # Regenerate requirements.lock after changing dependencies in pyproject.toml.
-lock:
-	uv lock && uv export --all-extras --group dev --no-emit-project --format requirements-txt -o requirements.lock -q
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv lock && $(BIN)/uv export --all-extras --group dev --no-emit-project --format requirements-txt -o requirements.lock -q
 
 clean:
 	rm -rf $(VENV) build
