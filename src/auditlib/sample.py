@@ -829,10 +829,37 @@ def _clean_frame(
             )
         ),
         vulnerability=pl.when(c("vulnerable")).then(c("vul")),
+        not_accepted_reason=_not_accepted(),
         tenant_ref=pl.format("T{}", c("tenant").cast(pl.String).str.zfill(7)),
         property_ref=pl.format("P{}", c("property").cast(pl.String).str.zfill(7)),
     )
     return frame.select(pl.col(name).cast(dtype) for name, dtype in SCHEMA.items())
+
+
+#: why a complaint was not taken into the process (Code 2.2's kinds of exclusion)
+_NOT_ACCEPTED = (
+    "raised more than 12 months after the issue",
+    "legal proceedings already started",
+    "already through the complaints process",
+    "a request for service, not a complaint",
+)
+
+
+def _not_accepted() -> pl.Expr:
+    """About 1 in 16 answered, unescalated, not-upheld complaints: refused, with a reason.
+
+    Chosen by a multiplicative hash of the row number (Knuth's constant), not the random
+    generator, so every other value of a sample is the same as before this column existed.
+    """
+    c = pl.col
+    eligible = (
+        c("_responded")
+        & (c("stage1_outcome") == "not_upheld")
+        & c("stage2_requested_date").is_null()
+    )
+    draw = (pl.int_range(pl.len(), dtype=pl.UInt64) * 2_654_435_761 % 2**32) // 2**8
+    reason = pl.lit(pl.Series(_NOT_ACCEPTED)).get((draw // 16 % len(_NOT_ACCEPTED)).cast(pl.Int64))
+    return pl.when(eligible & (draw % 16 == 0)).then(reason)
 
 
 def _response_days(

@@ -119,6 +119,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("category", _S, False, "service area or subject of the complaint", "8.1(b), 9.7"),
     Column("channel", _S, False, "how the complaint was made", "3.1", labels=CHANNELS),
     Column(
+        "not_accepted_reason",
+        _S,
+        False,
+        "why the complaint was not accepted into the complaints process (blank when it was)",
+        "2.1, 2.4, 8.1(b)",
+    ),
+    Column(
         "description",
         _S,
         False,
