@@ -24,6 +24,7 @@ _SUBCOMMAND_MODULES: tuple[str, ...] = (
     "auditlib.policy.cli",
     "auditlib.learning.cli",
     "auditlib.quality_cli",
+    "auditlib.selfassess.cli",
 )
 
 

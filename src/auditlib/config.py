@@ -33,7 +33,10 @@ _KEYS = {
     "rules",
     "as_of",
     "output_dir",
+    "self_assessment",
+    "privacy",
 }
+_PRIVACY_KEYS = {"min_count"}
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,10 @@ class AuditConfig:
     interpretation: Interpretation = field(default_factory=Interpretation)
     as_of: date | None = None
     output_dir: Path = Path("build") / "audit"
+    #: the ``self_assessment:`` block as written (read by :mod:`auditlib.selfassess`)
+    self_assessment: dict[str, Any] = field(default_factory=dict)
+    #: counts below this are shown as "fewer than N" in published tables
+    min_published_count: int = 5
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> AuditConfig:
@@ -114,6 +121,11 @@ class AuditConfig:
                 targets = _targets_from_profile(profile_path)
             if data.get("landlord_targets"):
                 targets = Targets.from_profile(data["landlord_targets"], name="policy")
+            self_assessment = data.get("self_assessment") or {}
+            if not isinstance(self_assessment, dict):
+                msg = "'self_assessment' must hold settings (key: value), not a single value"
+                raise ConfigError(source, msg, column="self_assessment")
+            min_count = _min_count(data.get("privacy"), source)
             return cls(
                 path=path,
                 landlord=str(data.get("landlord") or "landlord"),
@@ -129,6 +141,8 @@ class AuditConfig:
                 interpretation=Interpretation.from_dict(data.get("rules")),
                 as_of=config_date(data["as_of"], "as_of", source) if data.get("as_of") else None,
                 output_dir=rel(data.get("output_dir")) or Path("build") / "audit",
+                self_assessment=self_assessment,
+                min_published_count=min_count,
             )
         except ConfigError:
             raise
@@ -158,6 +172,19 @@ def _targets_from_profile(path: Path) -> Targets:
         return Targets.from_profile(values, name="policy")
     except (TypeError, ValueError) as exc:
         raise ConfigError(str(path), str(exc)) from None
+
+
+def _min_count(privacy: Any, source: str) -> int:
+    """``privacy.min_count``: the smallest count published as a number (default 5)."""
+    privacy = privacy or {}
+    if not isinstance(privacy, dict) or set(privacy) - _PRIVACY_KEYS:
+        msg = f"'privacy' takes {', '.join(sorted(_PRIVACY_KEYS))}"
+        raise ConfigError(source, msg, column="privacy")
+    value = privacy.get("min_count", 5)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        msg = f"must be a whole number of at least 1, not {value!r}"
+        raise ConfigError(source, msg, column="privacy.min_count")
+    return value
 
 
 def config_date(value: Any, key: str, source: str) -> date:

@@ -59,3 +59,18 @@ class CalendarRangeError(AuditError):
             f"({self.first_year}-{self.last_year}); add that year's bank holidays under "
             "'extra_holidays' in the configuration file"
         )
+
+
+class SettingsFileError(ConfigError):
+    """A file a person keeps by hand (attestations, overrides) is malformed.
+
+    Located by line (``row``) and key (``column``), as a YAML file is read.
+    """
+
+    def __str__(self) -> str:
+        where = [repr(self.source)]
+        if self.row is not None:
+            where.append(f"line {self.row}")
+        if self.column is not None:
+            where.append(f"key {self.column!r}")
+        return f"{', '.join(where)}: {self.message}"

@@ -66,9 +66,9 @@ def failures_chart(checks: pl.DataFrame) -> alt.Chart:
 
 def svg(chart: alt.TopLevelMixin) -> str:
     """The chart as SVG text, drawn locally by vl-convert (no network)."""
-    import vl_convert as vlc
+    from auditlib.reports.render import to_svg
 
-    return str(vlc.vegalite_to_svg(chart.to_dict(), vl_version="6.4"))
+    return to_svg(chart)
 
 
 def html_page(report: QualityReport, *, chart_svg: str | None = None, worst: int = 50) -> str:

@@ -37,3 +37,17 @@ def save_chart(chart: alt.TopLevelMixin, path: str | Path, *, scale: float = 2.0
         msg = f"cannot save a chart as {suffix!r}; use .svg, .png or .html"
         raise ValueError(msg)
     return path
+
+
+def to_svg(chart: alt.TopLevelMixin) -> str:
+    """The chart as SVG text, drawn locally by vl-convert (no network)."""
+    import vl_convert as vlc
+
+    return str(vlc.vegalite_to_svg(chart.to_dict(), vl_version="6.4"))
+
+
+def to_png(chart: alt.TopLevelMixin, *, scale: float = 2.0) -> bytes:
+    """The chart as PNG bytes at ``scale``, for Word and PDF documents."""
+    import vl_convert as vlc
+
+    return bytes(vlc.vegalite_to_png(chart.to_dict(), vl_version="6.4", scale=scale))
