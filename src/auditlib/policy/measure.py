@@ -15,6 +15,12 @@ from typing import Any
 
 from auditlib.policy.profile import PROFILE_KEYS, profile_values
 
+#: keys that are true or false for every document (mentions), kept apart in "core"
+MENTION_KEYS = frozenset(
+    {"mentions_ombudsman", "mentions_self_assessment", "unacceptable_behaviour_policy",
+     "compensation_policy"}
+)
+
 
 @dataclass
 class Tally:
@@ -54,6 +60,12 @@ def score(
         ``(name, profile, facts, unsure)`` per document: the drafted profile, the facts
         (key -> value; a key not given is "not stated") and the keys left unscored.
 
+    Returns
+    -------
+    dict
+        A :class:`Tally` per profile key, ``"core"`` (every key but the four mention
+        keys) and ``"all"``.
+
     Examples
     --------
     >>> from auditlib.policy.profile import validate_profile
@@ -63,7 +75,7 @@ def score(
     >>> (t.facts, t.drafted, t.correct, t.errors)
     (2, 2, 1, ['p: stage1_ack_working_days drafted 3, read 5'])
     """
-    tallies = {key: Tally() for key in (*PROFILE_KEYS, "all")}
+    tallies = {key: Tally() for key in (*PROFILE_KEYS, "core", "all")}
     for name, profile, facts, unsure in cases:
         skip = set(unsure)
         values = profile_values(profile)
@@ -72,7 +84,10 @@ def score(
                 continue
             fact = facts.get(key)
             drafted = values[key]
-            for tally in (tallies[key], tallies["all"]):
+            groups = [tallies[key], tallies["all"]]
+            if key not in MENTION_KEYS:
+                groups.append(tallies["core"])
+            for tally in groups:
                 tally.facts += fact is not None
                 tally.drafted += drafted is not None
                 if fact is not None and drafted is not None and _same(drafted, fact):
@@ -93,9 +108,10 @@ def as_table(tallies: Mapping[str, Tally]) -> str:
     lines = ["| key | facts | drafted | correct | precision | recall |",
              "|---|---:|---:|---:|---:|---:|"]
     for key, t in tallies.items():
-        if key != "all" and not (t.facts or t.drafted):
+        if key not in ("all", "core") and not (t.facts or t.drafted):
             continue
-        label = "**all keys**" if key == "all" else f"`{key}`"
+        label = {"all": "**all keys**", "core": "**stages, timescales, limits, definition**"}.get(
+            key, f"`{key}`")
         lines.append(f"| {label} | {t.facts} | {t.drafted} | {t.correct} | "
                      f"{pct(t.precision)} | {pct(t.recall)} |")
     return "\n".join(lines)
