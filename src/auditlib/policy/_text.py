@@ -27,7 +27,8 @@ NUMBER = (
 
 DURATION = re.compile(
     rf"\b(?P<num>{NUMBER})(?:\s*\(\s*\d{{1,3}}\s*\))?[\s-]+"
-    r"(?P<unit>(?:working|business|work|clear|calendar|office)[\s-]+days?|days?|"
+    r"(?P<extra>(?:additional|extra|further|more)\s+)?"
+    r"(?P<unit>(?:working|business|work|clear|calendar|office)s?[\s-]+days?|days?|"
     r"(?:calendar[\s-]+)?weeks?|(?:calendar[\s-]+)?months?|years?)\b",
     re.IGNORECASE,
 )
@@ -146,7 +147,10 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
     for m in _BOUNDARY.finditer(text):
         before = text[max(start, m.start() - 40) : m.start()].rsplit(None, 1)
         last = before[-1].lower().rstrip(".") if before else ""
-        if last in _ABBREV or len(last) == 1 or re.fullmatch(r"[\d.]+", last or "x"):
+        numbered_stage = re.search(r"\bstage\s+\d$", text[start : m.start()], re.IGNORECASE)
+        if not numbered_stage and (
+            last in _ABBREV or len(last) == 1 or re.fullmatch(r"[\d.]+", last or "x")
+        ):
             continue
         piece = text[start : m.end()].strip()
         if piece:
@@ -211,11 +215,38 @@ def sentences_of(document: PolicyDocument) -> list[Sentence]:
     return out
 
 
+#: "this begins stage 1", "This is Stage 2 of the procedure": prose that names the stage
+_PROSE_STAGE = re.compile(
+    r"\b(?:this|that|which)\s+(?:begins|starts|is|will be)\s+(?:the\s+)?"
+    r"(?=(?:stage|first|second|final)\b)",
+    re.IGNORECASE,
+)
+
+
+def _labelled_line(text: str) -> int | str | None:
+    """Stage named by a short line ending in a colon ("Internal Review (Stage 2):")."""
+    if len(text.split()) > 6 or not text.rstrip().endswith(":"):
+        return None
+    labels = [stage_of(m) for m in STAGE_LABEL.finditer(text)]
+    return labels[-1] if len(labels) == 1 else None
+
+
+def _prose_stage(text: str) -> int | str | None:
+    """Stage a paragraph says it describes ("this begins stage 1 of the procedure")."""
+    m = _PROSE_STAGE.search(text)
+    if not m:
+        return None
+    label = STAGE_LABEL.match(text, m.end())
+    return stage_of(label) if label else None
+
+
 def _next_context(
     para: Paragraph, ctx: int | str | None, ctx_level: int
 ) -> tuple[int | str | None, int]:
     """Stage context after reading ``para``."""
     lead = _leading_stage(para.text)
+    if lead is None and not para.heading:
+        lead = _labelled_line(para.text) or _prose_stage(para.text)
     if para.heading:
         if lead is not None:
             return lead, para.level

@@ -219,8 +219,8 @@ def _published_stages(provision: Provision, profile: dict[str, Any]) -> tuple[st
         return "not_stated", f"the stages are not described (Code {provision.number})"
     if stages != 2:
         return "gap", (
-            f"{_WORDS.get(stages, stages)} stages described; Code {provision.number} "
-            "expects the two stages set out"
+            f"{_WORDS.get(stages, stages)} stage{'s' if stages != 1 else ''} described; "
+            f"Code {provision.number} expects the two stages set out"
         )
     missing = [n for n, v in (("stage 1", s1), ("stage 2", s2)) if v is None]
     if missing:

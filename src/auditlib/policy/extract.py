@@ -46,12 +46,67 @@ _SKIP = re.compile(
     r"compensation|pay(?:ment)?s?\b|hearing|panel",
     _I,
 )
-_NOT_DEADLINE = re.compile(r"\b(?:after|at least|wait(?:ing)?|minimum of|over|than)\s*$", _I)
-_EXT = re.compile(r"\bextend|\bextension|\bfurther\b|\badditional\b|\banother\b|\blonger\b", _I)
-_ACK = re.compile(r"acknowledg|\blog(?:ged)?\b|\bregister", _I)
+_NOT_DEADLINE = re.compile(
+    r"\b(?:after|at least|wait(?:ing)?|minimum of|over|"
+    r"(?<!no later )(?<!no more )(?<!not more )(?<!no longer )than)\s*$",
+    _I,
+)
+#: "10 to 20 working days": a range, not one target
+_RANGE = re.compile(r"\b\d{1,3}\s*(?:to|-|–|or)\s*$", _I)
+#: an extension named just before its number ("another 10", "a further ten", "up to an
+#: additional 20") or anywhere before it (extend, extension)
+_EXT_NEAR = re.compile(
+    r"\b(?:another|(?:a\s+)?further|(?:an\s+)?additional|extra|more)\s*$", _I
+)
+_EXT = re.compile(r"\bextend|\bextension|\blonger\b", _I)
+_EXT_AFTER = re.compile(r"^\W*(?:extension|extra\b|more\b|longer\b)", _I)
+#: acknowledgement by meaning: acknowledge, log, register, record, or telling the
+#: resident that the complaint has been received
+_ACK = re.compile(
+    r"acknowledg|\blog(?:ged|s)?\b|\bregister|\brecord(?:ed|s)?\b|"
+    r"(?:confirm\w*|let\s+you\s+know|tell\s+you|inform\s+you)\s+(?:that\s+)?"
+    r"(?:we|they|it)(?:'ve|’ve|\s+have|\s+has)?\s+(?:received|got)|"
+    r"confirmation\s+(?:that\s+)?we(?:'ve|’ve|\s+have)?\s+received",
+    _I,
+)
+_ACK_AFTER = re.compile(
+    r"^\W*(?:to|and)\s+(?:confirm|acknowledge|let\s+you\s+know\s+(?:that\s+)?we|tell\s+you\s+we)"
+    r"(?!\w*\s+(?:the\s+)?(?:outcome|decision|findings))",
+    _I,
+)
 _RESP = re.compile(
     r"respon[sd]|\brepl(?:y|ies)\b|decision|outcome|resol(?:ve|ution)|\bwrite\b|"
-    r"\bwritten\b|\banswer|investigat|conclu|determin|\bdecide|\bdealt? with|complete",
+    r"\bwritten\b|\banswer|investigat|conclu|determin|\bdecide|\bdealt? with|complete|"
+    r"\bhear\s+(?:back\s+)?from\s+us|\bfindings",
+    _I,
+)
+_RESP_AFTER = re.compile(
+    r"^[^.;]{0,70}?\b(?:investigat|respon[sd]|repl(?:y|ies)|decid|decision|resolve|review)", _I
+)
+#: a contact to introduce or discuss: not a deadline this profile records
+_CONTACT = re.compile(
+    r"\bcontact(?:ed)?\b(?!\s+details)|\bin\s+touch\b|\bintroduc|\bcall\s+you\b|"
+    r"\bspeak\s+(?:to|with)\s+you\b",
+    _I,
+)
+_WITH_RESPONSE = re.compile(
+    r"^\W*(?:with|to\s+(?:give|provide|explain|tell\s+you|let\s+you\s+know))\b[^.;]{0,30}"
+    r"(?:respon|decision|outcome|findings)",
+    _I,
+)
+#: "if we cannot resolve it within ten working days ...": restates a target, weakly
+_CONDITIONAL = re.compile(
+    r"\bif\b[^.;]{0,50}\b(?:can(?:no|'|’)?t|cannot|unable|not\s+able)\b[^.;]{0,60}$", _I
+)
+#: a start point named a little after the number ("a 10-working day response time for a
+#: full investigation from the date of receipt")
+_LATE_ANCHOR = re.compile(
+    r"^[^.;,]{0,50}?\b(?:from|of)\s+(?P<rest>(?:the\s+)?(?:date\s+(?:of|on)\s+)?"
+    r"(?:receipt|receiving|acknowledg)\w*.{0,40})",
+    _I,
+)
+_WINDOW_AFTER = re.compile(
+    r"^\W*(?:to|in\s+which\s+to)\s+(?:request|ask|escalate|appeal|tell\s+us|let\s+us\s+know)",
     _I,
 )
 _ESC_ANY = re.compile(
@@ -61,8 +116,9 @@ _ESC_ANY = re.compile(
 )
 _ESC_RESIDENT = re.compile(
     r"\b(?:you|customers?|residents?|tenants?|complainants?|they)\b[^.;]{0,60}?"
-    r"\b(?:can|may|should|must|need to|will need to|have|has|are able to)\b[^.;]{0,60}?"
-    r"(?:escalat|request|ask|appeal|review|move|progress|refer)"
+    r"\b(?:can|may|should|must|need to|will need to|(?:have|has)(?!\s+(?:received|got|been))|"
+    r"are able to)\b[^.;]{0,60}?"
+    r"(?:escalat|request|ask|appeal|review|move|progress|refer|let us know|tell us)"
     r"|(?:request|escalation|appeal)s?\b[^.;]{0,30}\b(?:must|should|needs? to) be "
     r"(?:made|received|submitted|sent)",
     _I,
@@ -77,12 +133,23 @@ _A_ORIGINAL = re.compile(
     r"first (?:made|raised|received)|(?:stage\s*(?:1|one)|first stage) complaint",
     _I,
 )
-_A_ACK = re.compile(r"acknowledg|\blogged\b|\bregistered\b", _I)
+_A_ACK = re.compile(
+    r"acknowledg|\blogged\b|\bregistered\b|\brecorded\b|"
+    r"confirm\w*\s+(?:that\s+)?we(?:'ve|’ve|\s+have)?\s+received",
+    _I,
+)
 _A_PRIOR = re.compile(
     r"^\W*(?:(?:receiving|receipt of|the date of|the date on)\s+)?"
     r"(?:the |our |your |a |its |their )?"
-    r"(?:stage\s*(?:1|one|2|two)\s+|first(?:\s+stage)?\s+|final\s+|full\s+|written\s+)?"
+    r"(?:(?:stage\s*(?:1|one|2|two)|first(?:\s+stage)?|final|full|written|initial|formal)\s+)*"
     r"(?:response|decision|reply|outcome|letter)",
+    _I,
+)
+#: "once we've acknowledged your complaint, you'll get a response within ..."
+_ONCE_ACK = re.compile(
+    r"\b(?:once|after|when|following)\s+(?:we(?:'ve|’ve|\s+have)?\s+|it\s+(?:has\s+been|is)\s+|"
+    r"your complaint (?:has\s+been|is)\s+)?(?:acknowledged|logged|registered|recorded|"
+    r"confirmed)\b",
     _I,
 )
 _A_REQUEST = re.compile(r"escalat|request|appeal|\bask|review", _I)
@@ -106,6 +173,7 @@ _LIMIT_BEFORE = re.compile(
 _LIMIT_AFTER = re.compile(
     r"^\s*(?:ago|old)\b|^[\s,]*(?:of|from|after|since)\s+(?:the\s+|when\s+|an?\s+|it\s+|you\s+|"
     r"they\s+|we\s+|your\s+|their\s+)*(?:date\s+|time\s+|day\s+)?(?:of\s+)?(?:the\s+)?"
+    r"(?:(?!our\b|your\b|response|decision|reply|tenancy|lease)[\w’']+\s+){0,5}?"
     r"(?:issue|problem|incident|events?|matter|service|act|action|failure|occurr|happen|aris|"
     r"became|become|becoming|aware|circumstances|cause|thing)",
     _I,
@@ -116,7 +184,21 @@ _COMPLAINT_MADE = re.compile(
     _I,
 )
 _STAGE_COUNT = re.compile(
-    r"(?<![\d.])\b(?P<n>two|three|four|2|3|4)[\s-]+(?:stage|tier)s?\b(?!\s+of\b)(?!d)", _I
+    r"(?<![\d.])\b(?P<n>one|two|three|four|2|3|4)[\s-]+(?:(?:prescribed|formal|distinct|separate|"
+    r"internal|main|complaints?)\s+)?(?:stage|tier|level)s?\b(?!\s+of\b)(?!d)", _I
+)
+#: a count of stages that belongs to another process ("if your complaint is not about
+#: the housing service it will fall under the council's three-stage process")
+_OTHER_PROCESS = re.compile(
+    r"\bnot about\b|\bnon[\s-]housing\b|\bcorporate\b|"
+    r"\bother (?:council )?(?:complaints|services)\b|\bused to\b|\bprevious(?:ly)?\b",
+    _I,
+)
+#: a step described before stage 1 under a name of its own ('at "Front line Resolution"')
+_PRE_STAGE = re.compile(
+    r"[\"“‘'](?:front[\s-]*line|early|local|informal|quick)\s+resolution[\"”’']|"
+    r"\bat\s+(?:front[\s-]*line|early|local|informal)\s+resolution\b(?=.*\bstage\s*(?:1|one)\b)",
+    _I,
 )
 _FINAL_IS_TWO = re.compile(
     r"(?:stage\s*(?:2|two|II)\b|second stage)\W+(?:\w+\W+){0,5}?(?:final|last)\b|"
@@ -125,8 +207,10 @@ _FINAL_IS_TWO = re.compile(
 )
 _NEGATED = re.compile(r"\b(?:no|not|never|nor|without|don't|doesn't|cannot)\b", _I)
 _DEFINITION_HINT = re.compile(
-    r"expression of dissatisfaction|dissatisf[^.]{0,80}complain|"
-    r"\b(?:a )?complaint (?:is|means|shall be defined as|is defined as)\b(?! not\b)"
+    r"\b(?:an?|any) (?:expression|statement) of (?:dis)?satisfaction(?! (?:is|has been) "
+    r"(?:received|made|expressed))|\bdefin\w* (?:of )?a complaint|\ba complaint would be\b|"
+    r"(?<!your )(?<!the )(?<!this )\ba complaint (?:is|means|shall be defined as|is defined as)\b"
+    r"(?=\s*(?:an?\b|any\b|defined\b|when\b|where\b|:))"
     r"(?! made\b| received\b| closed\b| upheld\b| escalated\b)|"
     r"\bwe define a complaint\b",
     _I,
@@ -141,11 +225,21 @@ _DEF_PARTS = {
     "staff or those acting for the landlord": re.compile(
         r"\bstaff\b|employees|acting on (?:its|our|their) behalf|contractors|agents", _I),
     "affecting residents": re.compile(
-        r"affecting[^.]{0,60}(?:resident|customer|tenant|individual|person|group|household)", _I),
+        r"affect\w*[^.]{0,60}(?:resident|customer|tenant|individual|person|group|household)", _I),
 }
+#: the Code's definition adopted by reference ("we have adopted the Housing Ombudsman's
+#: definition", "the definition of a complaint as defined by the ... Code")
+_DEFINITION_ADOPTED = re.compile(
+    r"\b(?:adopt|use|follow|appl(?:y|ies))\w*\s+(?:the\s+)?(?:Housing\s+)?Ombudsman(?:'s|’s|s)?\s+"
+    r"(?:\w+\s+){0,3}?definition|"
+    r"\bdefinition of a complaint\s+(?:as\s+)?(?:defined|set out|given)\s+(?:in|by)\s+the\s+"
+    r"(?:Housing\s+)?Ombudsman",
+    _I,
+)
 _OMBUDSMAN = re.compile(r"\bombudsman\b", _I)
 _SELF_ASSESS = re.compile(r"self[\s-]*assess", _I)
 _BEHAVIOUR = re.compile(
+    r"behaviou?r\s+(?:as|is|to be)\s+(?:unreasonable|unacceptable)|"
     r"unacceptable (?:behaviou?r|conduct|actions)|unreasonabl[ey] (?:complainant )?"
     r"(?:behaviou?r|conduct|persistent|demands)|persistent (?:or unreasonable )?complainants?|"
     r"unreasonable (?:or|and) persistent|vexatious|abusive behaviou?r",
@@ -175,6 +269,7 @@ class _Timescale:
     sentence: Sentence
     stage_from_context: bool
     window: str | None = None
+    weak: bool = False  # stated under a condition ("if we cannot ... within 10 days")
 
 
 def _nearest(pattern: re.Pattern[str], text: str) -> int:
@@ -203,13 +298,23 @@ def _clock(anchor: str | None) -> str | None:
 
 
 def _timescales(sentence: Sentence) -> list[_Timescale]:
-    """Every timescale in a sentence with what it times and its stage."""
+    """Every timescale in a sentence with what it times and its stage.
+
+    What a number times is read from the nearest cue before it (a verb such as
+    acknowledge, respond or contact, or "another" / "a further" for an extension),
+    else from the words after it ("... to confirm we've received your complaint",
+    "... to investigate and respond"), else from the heading of a timetable.
+    """
     text = sentence.text
     matches = list(DURATION.finditer(text))
     out: list[_Timescale] = []
     seg_start = 0
+    last_stage: tuple[int | str | None, bool] | None = None
+    last_kind: str | None = None
     for i, m in enumerate(matches):
         pre = text[seg_start : m.start()]
+        if seg_start and _ANCHOR_PREP.match(pre) and "," in pre:
+            pre = pre.split(",", 1)[1]  # the previous number's start point is not a cue
         nxt = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         post = re.split(r"[;(]|\bthen\b", text[m.end() : nxt], maxsplit=1)[0]
         seg_start = m.end()
@@ -220,51 +325,88 @@ def _timescales(sentence: Sentence) -> list[_Timescale]:
         anchor_m = _ANCHOR_PREP.match(post)
         anchor = anchor_m.group("rest") if anchor_m else None
         clock = _clock(anchor)
+        if clock is None and _ONCE_ACK.search(pre):
+            clock = "acknowledgement"
         as_written = " ".join(m.group(0).split())
-        if _NOT_DEADLINE.search(pre[-20:]):
+        if _NOT_DEADLINE.search(pre[-20:]) or _RANGE.search(pre[-12:]):
             continue
-        skip_at = _nearest(_SKIP, pre)
-        cues = {
-            "extension": _nearest(_EXT, pre[-45:]),
-            "ack": _nearest(_ACK, pre),
-            "response": _nearest(_RESP, pre),
-        }
-        if skip_at > max(cues.values()) and clock != "prior_response":
+        kind = _kind(sentence, pre, post, m, clock, anchored=anchor_m is not None)
+        if kind is None and last_kind and re.match(r"^\W*(?:or|and)\b.{0,30}$", pre, _I):
+            kind = last_kind  # "within 20 working days of ..., or ... within 20 of ..."
+        if kind is None:
             continue
-        resident_window = clock == "prior_response" or bool(_ESC_RESIDENT.search(pre))
-        if (max(cues.values()) < 0 and sentence.section and not resident_window
-                and not _ESC_ANY.search(pre)):
-            # a timetable row ("Stage one - 10 working days") under "Response times"
-            heading = sentence.section
-            cues = {
-                "extension": _nearest(_EXT, heading),
-                "ack": _nearest(_ACK, heading),
-                "response": _nearest(_RESP, heading),
-            }
-            if sum(c >= 0 for c in cues.values()) != 1:
-                continue
-        if resident_window:
-            kind = "escalation"
-        elif cues["extension"] >= 0:
-            if re.match(r"\s*(?:in total|altogether|overall)\b", post, _I):
-                continue  # a total, not the length of the extension
-            kind = "extension"
-        elif cues["ack"] >= 0:
-            kind = "ack"
-        elif cues["response"] >= 0 or _ESC_ANY.search(pre):
-            kind = "response"
-        else:
-            continue
+        last_kind = kind
+        if kind == "response" and clock is None:
+            late = _LATE_ANCHOR.match(post)
+            clock = _clock(late.group("rest")) if late else None
+        if kind == "extension" and re.match(r"\s*(?:in total|altogether|overall)\b", post, _I):
+            continue  # a total, not the length of the extension
         stage, from_context = _stage_for(sentence, pre, kind)
+        if from_context and last_stage is not None and kind != "escalation":
+            stage, from_context = last_stage  # "... stage 2 within 10, or another 10"
+        elif not from_context:
+            last_stage = (stage, from_context)
         window = None
         if kind == "escalation" and anchor_m:
             phrase = re.split(r",|\b(?:and|detailing|to|so|if|or)\b", post)[0]
             window = " ".join(f"{as_written} {phrase.strip()}".split()).rstrip(".:")
         out.append(
             _Timescale(kind, stage, number, unit, as_written, clock, sentence, from_context,
-                       window)
+                       window, weak=bool(_CONDITIONAL.search(pre)))
         )
     return out
+
+
+def _kind(
+    sentence: Sentence, pre: str, post: str, m: re.Match[str], clock: str | None,
+    *, anchored: bool,
+) -> str | None:
+    """What a duration times: ack, response, extension, escalation, or None (not a target)."""
+    resident_window = clock == "prior_response" or bool(
+        _ESC_RESIDENT.search(pre) or _WINDOW_AFTER.match(post)
+    )
+    if resident_window:
+        return "escalation"
+    if m.group("extra") or _EXT_NEAR.search(pre[-25:]) or _EXT_AFTER.match(post):
+        return "extension"
+    if _ACK_AFTER.match(post):
+        return "ack"
+    cues = {
+        "extension": _nearest(_EXT, pre[-45:]) + max(0, len(pre) - 45),
+        "ack": _nearest(_ACK, pre),
+        "response": _nearest(_RESP, pre),
+        "contact": _nearest(_CONTACT, pre),
+        "skip": _nearest(_SKIP, pre),
+    }
+    if cues["extension"] < max(0, len(pre) - 45):
+        cues["extension"] = -1
+    best = max(cues, key=lambda k: cues[k])
+    if cues[best] < 0:
+        if _SKIP.search(post[:40]):
+            return None
+        # "..., within 10 working days of the acknowledgement being sent, your complaint
+        # will be investigated": the verb after the start point
+        tail = post if not anchored else (post.split(",", 1)[1] if "," in post else "")
+        if _RESP_AFTER.match(tail):
+            return "response"
+        if _ESC_ANY.search(pre):
+            return "response"
+        return _from_heading(sentence)
+    if best == "skip":
+        return None
+    if best == "contact":
+        return "response" if _WITH_RESPONSE.match(post) else None
+    return best
+
+
+def _from_heading(sentence: Sentence) -> str | None:
+    """A timetable row with no verb ("Stage one - 10 working days") read from its heading."""
+    heading = sentence.section
+    if not heading:
+        return None
+    found = [k for k, rx in (("extension", _EXT), ("ack", _ACK), ("response", _RESP))
+             if rx.search(heading)]
+    return found[0] if len(found) == 1 else None
 
 
 def _stage_for(sentence: Sentence, pre: str, kind: str) -> tuple[int | str | None, bool]:
@@ -341,11 +483,14 @@ def draft_profile(document: PolicyDocument) -> dict[str, Any]:
 def _pick(found: list[_Timescale], kind: str, stage: int) -> list[_Timescale]:
     """Candidates for one key: stage from the text first, bare sentences for stage 1."""
     exact = [t for t in found if t.kind == kind and t.stage == stage]
-    if exact or stage != 1:
-        return exact
-    # no stage named anywhere near it: a policy's first description is stage 1, but
-    # only when the document names no stages at all around these sentences
-    return [t for t in found if t.kind == kind and t.stage is None]
+    if not exact and stage == 1:
+        # no stage named anywhere near it: a policy's first description is stage 1, but
+        # only when the document names no stages at all around these sentences
+        exact = [t for t in found if t.kind == kind and t.stage is None]
+    strong = [t for t in exact if not t.weak]
+    # "if we cannot resolve it within N days" restates a target: it counts only when
+    # nothing states the target plainly
+    return strong or exact
 
 
 def _evidence(sentences: list[Sentence], limit: int = 6) -> list[dict[str, object]]:
@@ -453,6 +598,8 @@ def _stages(sentences: list[Sentence]) -> dict[str, Any]:
         found = [(m, stage_of(m)) for m in STAGE_LABEL.finditer(s.text)]
         has_number = any(isinstance(stage, int) for _, stage in found)
         for m, stage in found:
+            if isinstance(stage, int) and stage > 2 and _OMBUDSMAN.search(s.text):
+                continue  # "Stage 4 - take it up with the Housing Ombudsman"
             if isinstance(stage, int) and stage > 0 and stage not in named:
                 named[stage] = (" ".join(m.group(0).split()).title(), s)
             if stage == "final" and s.stage == "final" and not has_number:
@@ -462,8 +609,11 @@ def _stages(sentences: list[Sentence]) -> dict[str, Any]:
         if _FINAL_IS_TWO.search(s.text):
             final_is_numbered = True
         for m in _STAGE_COUNT.finditer(s.text):
-            if _NEGATED.search(s.text[max(0, m.start() - 25) : m.start()]):
+            before = s.text[max(0, m.start() - 25) : m.start()]
+            if _NEGATED.search(before) or _OTHER_PROCESS.search(s.text):
                 continue
+            if re.search(r"\b(?:than|any|each|every|at|per)\s*$", before, _I):
+                continue  # "more than one stage", "at any one stage"
             n = number_value(m.group("n"))
             if n is not None:
                 stated.setdefault(n, []).append(s)
@@ -507,7 +657,7 @@ def _informal(sentences: list[Sentence], stages: object) -> dict[str, Any]:
     entry = empty_entry()
     positive, negative = [], []
     for s in sentences:
-        m = INFORMAL.search(s.text)
+        m = INFORMAL.search(s.text) or _PRE_STAGE.search(s.text)
         if not m:
             continue
         if _NEGATED.search(s.text[max(0, m.start() - 40) : m.start()]):
@@ -606,11 +756,17 @@ def _definition(sentences: list[Sentence]) -> dict[str, Any]:
     """Whether the policy defines a complaint as the Code does (Code 1.2)."""
     entry = empty_entry()
     defs = [s for s in sentences if _DEFINITION_HINT.search(s.text)]
+    adopted = [s for s in sentences if _DEFINITION_ADOPTED.search(s.text)]
+    if adopted and not any(not _missing_parts(s) for s in defs):
+        entry["value"] = True
+        entry["evidence"] = _evidence(adopted[:1])
+        entry["note"] = "the policy adopts the Code's definition by reference"
+        return entry
     if not defs:
         return entry
     best, best_missing = defs[0], list(_DEF_PARTS)
     for s in defs:
-        missing = [name for name, rx in _DEF_PARTS.items() if not rx.search(s.text)]
+        missing = _missing_parts(s)
         if len(missing) < len(best_missing):
             best, best_missing = s, missing
     entry["evidence"] = _evidence([best])
@@ -618,6 +774,11 @@ def _definition(sentences: list[Sentence]) -> dict[str, Any]:
     if best_missing:
         entry["note"] = "the definition lacks: " + ", ".join(best_missing)
     return entry
+
+
+def _missing_parts(sentence: Sentence) -> list[str]:
+    """Parts of the Code's definition of a complaint a sentence does not have."""
+    return [name for name, rx in _DEF_PARTS.items() if not rx.search(sentence.text)]
 
 
 def _mention(sentences: list[Sentence], pattern: re.Pattern[str], what: str) -> dict[str, Any]:

@@ -194,6 +194,7 @@ _STAGE_ROW = re.compile(
     r"^(?:stage\s+(?:\d|one|two|three|zero)|(?:first|second|third|final)\s+stage)\s*[-–—:]",
     re.IGNORECASE,
 )
+_LONE_BULLET = re.compile(r"^\s*[-*+•▪◦●·]\s*$")
 _NUMBERED = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.)])\s+\S")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-*:?\s*)*\|?\s*$")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -267,6 +268,9 @@ def paragraphs_from_lines(lines: list[str], *, markdown: bool = False) -> list[P
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip()
         if not line.strip() or _TABLE_RULE.match(line):
+            blank_before = True
+            continue
+        if _LONE_BULLET.match(line):  # a bullet whose text is on the next line
             blank_before = True
             continue
         md = _MD_HEADING.match(line) if markdown else None
