@@ -85,6 +85,14 @@ class SelfAssessment:
             )
         return pl.DataFrame(rows)
 
+    def with_answer(self, label: str) -> pl.DataFrame:
+        """The provisions answered ``label`` ("No", "Needs evidence"...), what and why."""
+        return (
+            self.table()
+            .filter(pl.col("comply") == label)
+            .select("provision", "requirement", "commentary", "suggested")
+        )
+
     def counts(self) -> dict[str, int]:
         """How many provisions got each answer (the not-assessed left out)."""
         out = {label: 0 for key, label in ANSWERS.items() if key != "not_assessed"}
