@@ -21,6 +21,7 @@ from auditlib.errors import AuditError
 # Modules that add sub-commands: each defines ``register(subparsers)``.
 _SUBCOMMAND_MODULES: tuple[str, ...] = (
     "auditlib.commands",
+    "auditlib.pack.cli",
     "auditlib.policy.cli",
     "auditlib.learning.cli",
     "auditlib.quality_cli",

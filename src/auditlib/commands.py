@@ -1,4 +1,4 @@
-"""The core sub-commands: run, metrics, timeliness, sample.
+"""The core sub-commands: metrics, timeliness, sample (``run`` is the evidence pack's).
 
 Each handler parses nothing itself and holds no logic: it calls :mod:`auditlib.audit`
 (or :mod:`auditlib.sample`) and prints. Names and output keys here are a contract that
@@ -21,19 +21,6 @@ _CLI = "(command line)"
 
 def register(subparsers: Any) -> None:
     """Add the core sub-commands to the ``auditlib`` parser."""
-    run = subparsers.add_parser(
-        "run",
-        help="run the audit on an extract and write its outputs",
-        description="Load the extract, assess every complaint against the Code's clocks, "
-        "compute CH01/CH02, print the headline figures and write the outputs.",
-    )
-    run.add_argument(
-        "extract", nargs="?", type=Path, help="the extract (default: 'extract' in the config)"
-    )
-    add_extract_options(run)
-    run.add_argument("--out", type=Path, help="output folder (default: 'output_dir' in the config)")
-    run.set_defaults(handler=_run)
-
     metrics = subparsers.add_parser(
         "metrics",
         help="CH01 and CH02 for a period",
@@ -114,13 +101,13 @@ def add_extract_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", type=iso_date, help="the date the extract was taken, YYYY-MM-DD")
 
 
-def audit_from_args(
-    args: argparse.Namespace, extract: Path | None = None, *, columns: tuple[str, ...] | None = None
-) -> Any:
-    """Run the audit the parsed options describe; return ``(AuditResult, AuditConfig)``."""
+def run_inputs(args: argparse.Namespace, extract: Path | None = None) -> Any:
+    """The configuration, extract, period and homes the parsed options describe.
+
+    Returns ``(AuditConfig, extract path, Period or None, Homes or None)``.
+    """
     from dataclasses import replace
 
-    from auditlib.audit import run_audit
     from auditlib.config import AuditConfig, Homes
     from auditlib.tsm import Period
 
@@ -146,19 +133,30 @@ def audit_from_args(
             period = Period(args.period_start, args.period_end)
         except ValueError as exc:
             raise ConfigError(_CLI, str(exc)) from None
+    return config, extract, period, homes
+
+
+def audit_from_args(
+    args: argparse.Namespace, extract: Path | None = None, *, columns: tuple[str, ...] | None = None
+) -> Any:
+    """Run the audit the parsed options describe; return ``(AuditResult, AuditConfig)``."""
+    from auditlib.audit import run_audit
+
+    config, extract, period, homes = run_inputs(args, extract)
     result = run_audit(
         extract, config=config, period=period, homes=homes, as_of=args.as_of, columns=columns
     )
     return result, config
 
 
-def _run(args: argparse.Namespace) -> int:
+def figures_only(args: argparse.Namespace, out: Path | None) -> int:
+    """The quick run: print the headline figures, write metrics, timeliness, quarantine."""
     from auditlib.audit import MEASURE_COLUMNS, write_outputs
 
     result, config = audit_from_args(args, columns=MEASURE_COLUMNS)
-    paths = write_outputs(result, args.out or config.output_dir)
+    paths = write_outputs(result, out or config.output_dir)
     print(
-        _table(
+        headline_table(
             result.metrics, title=f"{config.landlord}: complaint handling, {result.period.label}"
         )
     )
@@ -175,7 +173,7 @@ def _metrics(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(result.metrics, indent=2))
     else:
-        print(_table(result.metrics, title=f"Complaint TSMs, {result.period.label}"))
+        print(headline_table(result.metrics, title=f"Complaint TSMs, {result.period.label}"))
     return 0
 
 
@@ -227,7 +225,7 @@ def _fmt(value: Any, digits: int = 1) -> str:
     return f"{value:,}"
 
 
-def _table(m: dict[str, Any], *, title: str) -> str:
+def headline_table(m: dict[str, Any], *, title: str) -> str:
     """The readable form of the measures."""
     rows = [
         ("Complaints received", m["stage1_received"], m["stage2_received"], 0),

@@ -35,6 +35,9 @@ _KEYS = {
     "output_dir",
     "self_assessment",
     "privacy",
+    "notebooks",
+    "packs_dir",
+    "data_quality",
 }
 _PRIVACY_KEYS = {"min_count"}
 
@@ -71,6 +74,12 @@ class AuditConfig:
     self_assessment: dict[str, Any] = field(default_factory=dict)
     #: counts below this are shown as "fewer than N" in published tables
     min_published_count: int = 5
+    #: the numbered notebooks `auditlib run` executes into the evidence pack
+    notebooks: Path | None = None
+    #: where `auditlib run` puts each evidence pack (one folder per run)
+    packs_dir: Path = Path("build") / "packs"
+    #: the data-quality settings (severities, thresholds) the pack's notebook 01 reads
+    data_quality: Path | None = None
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> AuditConfig:
@@ -143,6 +152,9 @@ class AuditConfig:
                 output_dir=rel(data.get("output_dir")) or Path("build") / "audit",
                 self_assessment=self_assessment,
                 min_published_count=min_count,
+                notebooks=rel(data.get("notebooks")),
+                packs_dir=rel(data.get("packs_dir")) or Path("build") / "packs",
+                data_quality=rel(data.get("data_quality")),
             )
         except ConfigError:
             raise
