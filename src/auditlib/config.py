@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -18,6 +18,9 @@ from auditlib.calendar import WorkingCalendar
 from auditlib.errors import ConfigError
 from auditlib.mapping import Mapping
 from auditlib.rules import Interpretation, Targets
+
+if TYPE_CHECKING:
+    from auditlib.learning.settings import LearningSettings
 
 DEFAULT_CONFIG = Path("config") / "auditlib.yaml"
 _KEYS = {
@@ -35,6 +38,7 @@ _KEYS = {
     "output_dir",
     "self_assessment",
     "privacy",
+    "learning",
 }
 _PRIVACY_KEYS = {"min_count"}
 
@@ -71,6 +75,7 @@ class AuditConfig:
     self_assessment: dict[str, Any] = field(default_factory=dict)
     #: counts below this are shown as "fewer than N" in published tables
     min_published_count: int = 5
+    learning: LearningSettings = field(default_factory=lambda: _learning(None, ""))
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> AuditConfig:
@@ -143,6 +148,7 @@ class AuditConfig:
                 output_dir=rel(data.get("output_dir")) or Path("build") / "audit",
                 self_assessment=self_assessment,
                 min_published_count=min_count,
+                learning=_learning(data.get("learning"), source),
             )
         except ConfigError:
             raise
@@ -158,6 +164,13 @@ class AuditConfig:
     def load_mapping(self) -> Mapping:
         """The column and label mapping, or the built-in one."""
         return Mapping.from_yaml(self.mapping) if self.mapping else Mapping()
+
+
+def _learning(data: Any, source: str) -> LearningSettings:
+    # imported here: the learning package imports this module
+    from auditlib.learning.settings import LearningSettings
+
+    return LearningSettings.from_dict(data, source=source)
 
 
 def _targets_from_profile(path: Path) -> Targets:
