@@ -183,9 +183,8 @@ def analyse(
     status = {name: availability.status_of(name, problems) for name in availability.NEEDS}
     if "category" in problems:  # one group: every complaint
         assessed = assessed.with_columns(pl.lit(ALL_COMPLAINTS).alias("category"))
-    for column in ("learning_note",):
-        if column not in assessed.columns:
-            assessed = assessed.with_columns(pl.lit(None, pl.String).alias(column))
+    if "learning_note" not in assessed.columns:  # a frame built without the loader
+        assessed = assessed.with_columns(pl.lit(None, pl.String).alias("learning_note"))
     prepared = rootcause.prepare(assessed, period)
     blanked = [name for name, s in status.items() if not s.ran]
     summary = rootcause.blank_measures(rootcause.summary(prepared, period), blanked)
