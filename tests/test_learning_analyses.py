@@ -126,12 +126,14 @@ def test_flat_noise_is_rarely_flagged() -> None:
     assert trends.rising(assessed(rows), YEAR)["rising"].sum() == 0
 
 
-def test_no_earlier_data_means_not_tested() -> None:
-    """An extract that starts with the period cannot show a rise."""
+def test_no_earlier_data_means_a_trend_within_the_period() -> None:
+    """An extract that starts with the period is tested within it: flat is not rising."""
     frame = assessed(monthly_counts("Repairs", [10] * 12, first=YEAR.start))
-    result = trends.rising(frame, YEAR)
-    assert result["tested"].to_list() == [False]
+    result = trends.rising(frame, YEAR, as_of=YEAR.end)
+    assert result["method"].to_list() == ["within period"]
+    assert result["tested"].to_list() == [True]
     assert result["rising"].to_list() == [False]
+    assert result["earlier"].to_list() == [None]
 
 
 def test_planted_repeat_complainant_is_found() -> None:

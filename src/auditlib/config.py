@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -18,6 +18,9 @@ from auditlib.calendar import WorkingCalendar
 from auditlib.errors import ConfigError
 from auditlib.mapping import Mapping
 from auditlib.rules import Interpretation, Targets
+
+if TYPE_CHECKING:
+    from auditlib.learning.settings import LearningSettings
 
 DEFAULT_CONFIG = Path("config") / "auditlib.yaml"
 _KEYS = {
@@ -38,6 +41,7 @@ _KEYS = {
     "notebooks",
     "packs_dir",
     "data_quality",
+    "learning",
 }
 _PRIVACY_KEYS = {"min_count"}
 
@@ -80,6 +84,7 @@ class AuditConfig:
     packs_dir: Path = Path("build") / "packs"
     #: the data-quality settings (severities, thresholds) the pack's notebook 01 reads
     data_quality: Path | None = None
+    learning: LearningSettings = field(default_factory=lambda: _learning(None, ""))
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> AuditConfig:
@@ -155,6 +160,7 @@ class AuditConfig:
                 notebooks=rel(data.get("notebooks")),
                 packs_dir=rel(data.get("packs_dir")) or Path("build") / "packs",
                 data_quality=rel(data.get("data_quality")),
+                learning=_learning(data.get("learning"), source),
             )
         except ConfigError:
             raise
@@ -170,6 +176,13 @@ class AuditConfig:
     def load_mapping(self) -> Mapping:
         """The column and label mapping, or the built-in one."""
         return Mapping.from_yaml(self.mapping) if self.mapping else Mapping()
+
+
+def _learning(data: Any, source: str) -> LearningSettings:
+    # imported here: the learning package imports this module
+    from auditlib.learning.settings import LearningSettings
+
+    return LearningSettings.from_dict(data, source=source)
 
 
 def _targets_from_profile(path: Path) -> Targets:

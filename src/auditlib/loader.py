@@ -75,6 +75,8 @@ class Extract:
     quarantine: pl.DataFrame
     rows_read: int
     extra_columns: tuple[str, ...] = ()
+    #: the canonical columns the source file has (the others arrive as nulls)
+    found_columns: tuple[str, ...] = ()
 
     @property
     def rows_used(self) -> int:
@@ -443,6 +445,7 @@ def _split(checked: pl.DataFrame, source: str, extras: tuple[str, ...]) -> Extra
         quarantine=quarantine,
         rows_read=checked.height,
         extra_columns=extras,
+        found_columns=tuple(c.name for c in schema.COLUMNS if _raw(c.name) in checked.columns),
     )
     if extract.rows_read != extract.rows_used + extract.rows_quarantined:  # pragma: no cover
         msg = f"internal error: {extract.reconciliation()} does not add up"

@@ -832,6 +832,7 @@ def _clean_frame(
         not_accepted_reason=_not_accepted(),
         tenant_ref=pl.format("T{}", c("tenant").cast(pl.String).str.zfill(7)),
         property_ref=pl.format("P{}", c("property").cast(pl.String).str.zfill(7)),
+        learning_note=pl.lit(None, pl.String),  # not drawn: few systems record it yet
     )
     return frame.select(pl.col(name).cast(dtype) for name, dtype in SCHEMA.items())
 

@@ -134,6 +134,14 @@ COLUMNS: tuple[Column, ...] = (
         personal=True,
     ),
     Column("root_cause", _S, False, "why it happened, as recorded by the investigator", "9.1"),
+    Column(
+        "learning_note",
+        _S,
+        False,
+        "what was learnt or improved because of the complaint",
+        "9.1",
+        personal=True,
+    ),
     Column("remedy", _S, False, "what was done to put things right", "7.1, 7.3", personal=True),
     Column("compensation_gbp", _F, False, "compensation offered, in pounds", "7.2, 7.4"),
     Column(

@@ -17,13 +17,16 @@ formatted XLSX for people to edit and a CSV.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 
 from auditlib.errors import InputError
+from auditlib.learning import settings as settings_module
+from auditlib.learning.availability import NEEDS, AnalysisStatus
+from auditlib.learning.settings import LearningSettings
 from auditlib.tsm import Period
 
 #: the plan's columns, in order
@@ -57,25 +60,10 @@ CLOSED_STATUSES: tuple[str, ...] = ("done", "closed", "complete", "completed", "
 #: statuses offered in the spreadsheet's drop-down (others may still be typed)
 STATUSES: tuple[str, ...] = ("open", "in progress", "done", "closed")
 
-#: the service area that owns each sample category; others own themselves
-OWNERS: dict[str, str] = {
-    "Repairs": "Repairs and maintenance",
-    "Damp and mould": "Repairs and maintenance (damp and mould team)",
-    "Leaks and water ingress": "Repairs and maintenance",
-    "Heating and hot water": "Gas and heating contractor management",
-    "Anti-social behaviour": "Neighbourhood management",
-    "Estate services and cleaning": "Estate services",
-    "Grounds maintenance": "Estate services",
-    "Staff conduct": "Customer services",
-    "Communication": "Customer services",
-    "Rent and service charges": "Income and service charges",
-    "Lettings and allocations": "Lettings",
-    "Pests": "Estate services",
-    "Adaptations": "Aids and adaptations",
-    "Complaint handling": "Complaints team",
-}
-_COMPLAINTS_TEAM = "Complaints team"
-_WIDTHS = {
+#: the service area that owns each sample category (``learning.owners`` replaces it)
+OWNERS: dict[str, str] = settings_module.OWNERS
+#: each column's width in the spreadsheet, in characters
+WIDTHS: dict[str, int] = {
     "finding_id": 28,
     "finding": 40,
     "evidence": 60,
@@ -138,6 +126,48 @@ def _pct(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.1f}%"
 
 
+def format_p(p: float | None) -> str:
+    """A p-value as people read it: three decimals, or "< 0.001" when smaller.
+
+    Examples
+    --------
+    >>> format_p(0.0000123), format_p(0.04567), format_p(None)
+    ('< 0.001', '0.046', 'n/a')
+    """
+    if p is None:
+        return "n/a"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _rise_evidence(t: dict[str, object], span: str) -> tuple[str, str]:
+    """Evidence and success measure of a rising category, by the test that ran."""
+    cat, p = t["category"], format_p(t["p_adjusted"])  # type: ignore[arg-type]
+    if t["method"] == "within period":
+        return (
+            f"{t['recent']} complaints received {span}; the fitted monthly rate rose from "
+            f"{t['fitted_start_per_month']:.1f} to {t['fitted_end_per_month']:.1f} a month "
+            f"across the period (rate ratio {t['rate_ratio']}), adjusted p {_p_words(p)} "
+            "(Poisson regression on time within the period, exposure in days covered, "
+            "Benjamini-Hochberg). No earlier period to compare with: a seasonal pattern can "
+            "look like a rise.",
+            f"{cat} complaints back to {t['fitted_start_per_month']:.1f} a month or fewer "
+            "over the next two quarters.",
+        )
+    return (
+        f"{t['recent']} complaints received {span} ({t['recent_per_month']:.1f} a month) "
+        f"against {t['earlier']} in {t['earlier_start']:%d %b %Y} to "
+        f"{t['earlier_end']:%d %b %Y} ({t['earlier_per_month']:.1f} a month, over the days "
+        f"the extract covers): rate ratio {t['rate_ratio']}, adjusted p {_p_words(p)} "
+        "(exact Poisson rate test, Benjamini-Hochberg).",
+        f"{cat} complaints back to {t['earlier_per_month']:.1f} a month or fewer over the "
+        "next two quarters.",
+    )
+
+
+def _p_words(formatted: str) -> str:
+    return formatted if formatted.startswith("<") else f"= {formatted}"
+
+
 def draft_findings(
     period: Period,
     *,
@@ -148,14 +178,20 @@ def draft_findings(
     themes: pl.DataFrame | None = None,
     uncategorised: int | None = None,
     owners: Mapping[str, str] | None = None,
-    late_pct: float = 25.0,
-    escalation_pct: float = 20.0,
-    repeat_pct: float = 15.0,
-    min_complaints: int = 20,
-    min_repeats: int = 5,
-    due_months: int = 6,
+    late_pct: float | None = None,
+    escalation_pct: float | None = None,
+    repeat_pct: float | None = None,
+    min_complaints: int | None = None,
+    min_repeats: int | None = None,
+    due_months: int | None = None,
+    rates: pl.DataFrame | None = None,
+    gaps: Sequence[AnalysisStatus] = (),
+    settings: LearningSettings | None = None,
 ) -> pl.DataFrame:
     """Findings from one period's analyses, one plan row each.
+
+    Thresholds not given here come from ``settings`` (the ``learning:`` key of the
+    configuration), else the defaults of :class:`~auditlib.learning.settings.LearningSettings`.
 
     Parameters
     ----------
@@ -164,9 +200,9 @@ def draft_findings(
     trends
         :func:`auditlib.learning.trends.rising` by category: each rising row is a finding.
     summary
-        :func:`auditlib.learning.rootcause.summary` by category: a category whose late rate
-        or escalation rate reaches ``late_pct`` / ``escalation_pct`` with at least
-        ``min_complaints`` complaints is a finding.
+        :func:`auditlib.learning.rootcause.summary` by category; when ``rates`` is not
+        given, its late and escalation rates are tested against ``late_pct`` and
+        ``escalation_pct`` (:func:`auditlib.learning.rates.above_threshold`).
     repeats
         :func:`auditlib.learning.repeats.repeat_summary`: a category where at least
         ``repeat_pct`` of residents' complaints were followed by another within the
@@ -180,16 +216,34 @@ def draft_findings(
         specific root cause; with ``uncategorised`` (their number) it makes one finding
         naming the largest themes.
     owners
-        Service area owning each category (default :data:`OWNERS`).
+        Service area owning each category, over ``settings.owners``.
     due_months
         Months after the period's end that a new action falls due.
+    rates
+        The late and escalation tests (:func:`auditlib.learning.rates.above_threshold`):
+        each category above its threshold beyond noise is a finding.
+    gaps
+        Analyses that could not run for want of a column: each is a finding (add the
+        column to the extract).
+    settings
+        The learning settings the thresholds come from.
 
     Returns
     -------
     polars.DataFrame
         The plan's columns (:data:`PLAN_COLUMNS`), all text, sorted by ``finding_id``.
     """
-    owners = {**OWNERS, **(owners or {})}
+    from auditlib.learning.rates import above_threshold
+
+    cfg = settings or LearningSettings()
+    late_pct = cfg.late_pct if late_pct is None else late_pct
+    escalation_pct = cfg.escalation_pct if escalation_pct is None else escalation_pct
+    repeat_pct = cfg.repeat_pct if repeat_pct is None else repeat_pct
+    min_complaints = cfg.min_complaints if min_complaints is None else min_complaints
+    min_repeats = cfg.min_repeats if min_repeats is None else min_repeats
+    due_months = cfg.due_months if due_months is None else due_months
+    owners = {**cfg.owners, **(owners or {})}
+    team = cfg.default_owner
     due = pl.select(pl.lit(period.end).dt.offset_by(f"{due_months}mo")).item()
     span = f"{period.start:%d %b %Y} to {period.end:%d %b %Y}"
     common = {"period": period, "due": due}
@@ -198,72 +252,83 @@ def draft_findings(
     if trends is not None:
         for t in trends.filter(pl.col("rising")).iter_rows(named=True):
             cat = t["category"]
+            evidence, measure = _rise_evidence(t, span)
             rows.append(
                 _row(
                     "rising:category",
                     cat,
                     finding=f"{cat} complaints are rising by more than noise.",
-                    evidence=(
-                        f"{t['recent']} complaints received {span} ({t['recent_per_month']:.1f} "
-                        f"a month) against {t['earlier']} in {t['earlier_start']:%d %b %Y} to "
-                        f"{t['earlier_end']:%d %b %Y} ({t['earlier_per_month']:.1f} a month): "
-                        f"rate ratio {t['rate_ratio']}, adjusted p = {t['p_adjusted']:.4f} "
-                        "(exact Poisson rate test, Benjamini-Hochberg)."
-                    ),
+                    evidence=evidence,
                     action=f"Review the causes behind the rise in {cat} complaints with the "
                     "service and agree a fix for the most common cause.",
                     owner=owners.get(cat, cat),
-                    measure=(
-                        f"{cat} complaints back to {t['earlier_per_month']:.1f} a month or "
-                        "fewer over the next two quarters."
-                    ),
+                    measure=measure,
                     code_ref="9.4, 9.7(b)",
                     **common,
                 )
             )
-    if summary is not None:
-        big = summary.filter(pl.col("complaints") >= min_complaints)
-        for s in big.filter(pl.col("late_pct") >= late_pct).iter_rows(named=True):
-            cat = s["category"]
-            rows.append(
-                _row(
-                    "late:category",
-                    cat,
-                    finding=f"{cat} complaints are often answered late at stage 1.",
-                    evidence=(
-                        f"{s['late']} of {s['clock_judged']} {cat} complaints received {span} "
-                        f"were late or overdue at stage 1 ({_pct(s['late_pct'])})."
-                    ),
-                    action=f"Agree response capacity and a tracking routine for {cat} "
-                    "complaints with the service manager.",
-                    owner=owners.get(cat, cat),
-                    measure=f"Under {late_pct:.0f}% of {cat} complaints late at stage 1 next "
-                    "period.",
-                    code_ref="6.3, 9.1",
-                    **common,
-                )
+    if rates is None and summary is not None:
+        rates = pl.concat(
+            [
+                above_threshold(
+                    summary, "late", threshold_pct=late_pct, alpha=cfg.alpha,
+                    min_complaints=min_complaints,
+                ),
+                above_threshold(
+                    summary, "escalated", threshold_pct=escalation_pct, alpha=cfg.alpha,
+                    min_complaints=min_complaints,
+                ),
+            ]
+        )  # fmt: skip
+    if rates is not None:
+        for r in rates.filter(pl.col("above")).iter_rows(named=True):
+            cat = r["category"]
+            interval = (
+                f"{r['rate_pct']:.1f}%, 95% interval {r['lower_pct']:.1f}% to "
+                f"{r['upper_pct']:.1f}%: above the {r['threshold_pct']:g}% threshold by "
+                f"{r['difference_pts']:.1f} points (interval {r['difference_lower_pts']:.1f} "
+                f"to {r['difference_upper_pts']:.1f}), adjusted p "
+                f"{_p_words(format_p(r['p_adjusted']))}, exact binomial test, "
+                "Benjamini-Hochberg"
             )
-        for s in big.filter(pl.col("escalated_pct") >= escalation_pct).iter_rows(named=True):
-            cat = s["category"]
-            rows.append(
-                _row(
-                    "escalation:category",
-                    cat,
-                    finding=f"{cat} complaints often escalate to stage 2.",
-                    evidence=(
-                        f"{s['escalated']} of {s['complaints']} {cat} complaints received {span} "
-                        f"were escalated ({_pct(s['escalated_pct'])}); "
-                        f"upheld {_pct(s['upheld_pct'])} of {s['decided']} decided."
-                    ),
-                    action=f"Review a sample of escalated {cat} complaints for what stage 1 "
-                    "missed, and feed it back to stage 1 handlers.",
-                    owner=owners.get(cat, cat),
-                    measure=f"Under {escalation_pct:.0f}% of {cat} complaints escalated next "
-                    "period.",
-                    code_ref="9.1, 9.2",
-                    **common,
+            if r["measure"] == "late":
+                rows.append(
+                    _row(
+                        "late:category",
+                        cat,
+                        finding=f"{cat} complaints are often answered late at stage 1.",
+                        evidence=(
+                            f"{r['count']} of {r['base']} {cat} complaints received {span} "
+                            f"were late or overdue at stage 1 ({interval})."
+                        ),
+                        action=f"Agree response capacity and a tracking routine for {cat} "
+                        "complaints with the service manager.",
+                        owner=owners.get(cat, cat),
+                        measure=f"Under {r['threshold_pct']:g}% of {cat} complaints late at "
+                        "stage 1 next period.",
+                        code_ref="6.3, 9.1",
+                        **common,
+                    )
                 )
-            )
+            else:
+                rows.append(
+                    _row(
+                        "escalation:category",
+                        cat,
+                        finding=f"{cat} complaints often escalate to stage 2.",
+                        evidence=(
+                            f"{r['count']} of {r['base']} {cat} complaints received {span} "
+                            f"were escalated ({interval})."
+                        ),
+                        action=f"Review a sample of escalated {cat} complaints for what "
+                        "stage 1 missed, and feed it back to stage 1 handlers.",
+                        owner=owners.get(cat, cat),
+                        measure=f"Under {r['threshold_pct']:g}% of {cat} complaints escalated "
+                        "next period.",
+                        code_ref="9.1, 9.2",
+                        **common,
+                    )
+                )
     if repeats is not None:
         tenant = repeats.filter(
             (pl.col("matched_on") == "tenant")
@@ -304,12 +369,12 @@ def draft_findings(
                     evidence=(
                         f"{v['vulnerable_value']} for {v['vulnerable_n']} complaints from "
                         f"vulnerable residents against {v['others_value']} for {v['others_n']} "
-                        f"others, {span} ({v['test']}, Holm-adjusted p = "
-                        f"{v['p_adjusted']:.4f})."
+                        f"others, {span} ({v['test']}, Holm-adjusted p "
+                        f"{_p_words(format_p(v['p_adjusted']))})."
                     ),
                     action="Check that reasonable adjustments are recorded and acted on, "
                     "and prioritise complaints from residents with a vulnerability.",
-                    owner=_COMPLAINTS_TEAM,
+                    owner=team,
                     measure="No difference beyond noise between vulnerable residents and "
                     "others on this measure next period.",
                     code_ref="5.10, 6.1, 9.1",
@@ -330,9 +395,26 @@ def draft_findings(
                 ),
                 action="Add root causes for the largest themes to the recording list and "
                 "brief investigators on recording a specific root cause.",
-                owner=_COMPLAINTS_TEAM,
+                owner=team,
                 measure="Fewer complaints with a blank or 'other' root cause next period.",
                 code_ref="9.1, 9.4",
+                **common,
+            )
+        )
+    for gap in gaps:
+        columns, any_will_do, what, code_ref = NEEDS[gap.analysis]
+        wanted = (" or " if any_will_do else " and ").join(columns)
+        rows.append(
+            _row(
+                "not-available",
+                gap.analysis,
+                finding=f"{what[0].upper()}{what[1:]}: cannot be analysed from this extract.",
+                evidence=f"{gap.detail} ({span}).",
+                action=f"Add {wanted} to the complaint extract (see the extract layout in "
+                "the README), filled in for every complaint.",
+                owner=team,
+                measure=f"{what[0].upper()}{what[1:]} analysed next period.",
+                code_ref=code_ref,
                 **common,
             )
         )
@@ -370,7 +452,9 @@ def read_plan(path: str | Path) -> pl.DataFrame:
             "Keep the columns auditlib wrote (add your own beside them)"
         )
         raise InputError(str(path), msg)
-    frame = frame.with_columns(pl.all().cast(pl.String).str.strip_chars())
+    frame = frame.with_columns(
+        pl.all().cast(pl.String).str.strip_chars().str.replace(r"^'([=+\-@])", "$1")
+    )
     frame = frame.with_columns(
         pl.lit(None, pl.String).alias(c) for c in PLAN_COLUMNS if c not in frame.columns
     )
@@ -448,61 +532,107 @@ def write_plan(
 ) -> dict[str, Path]:
     """Write the plan as a formatted XLSX (for people to edit) and a CSV.
 
-    The XLSX has a header row that stays in view, filters, wrapped text, a drop-down of
-    statuses (other values are allowed) and a "Read me" sheet; text that looks like a
-    formula is written as text, never as a formula.
+    The XLSX (through :func:`auditlib.outputs.workbook`) has each column as wide as
+    :data:`WIDTHS` says, in characters, wrapped text, rows tall enough for it, a header
+    row that stays in view, filters, a drop-down of statuses (other words allowed), due
+    dates as dates with a date check, and a "Read me" sheet. Text that a spreadsheet
+    would run as a formula is written as text (:func:`auditlib.outputs.neutralise`).
 
     Returns
     -------
     dict[str, pathlib.Path]
         ``{"xlsx": ..., "csv": ...}``.
     """
-    import xlsxwriter
+    from auditlib.outputs import neutralise, workbook, write_csv
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"xlsx": out / f"{stem}.xlsx", "csv": out / f"{stem}.csv"}
-    plan.write_csv(paths["csv"])
-    widths = dict(_WIDTHS)
-    wrap = {"text_wrap": True, "valign": "top"}
-    with xlsxwriter.Workbook(
-        str(paths["xlsx"]), {"strings_to_formulas": False, "strings_to_urls": False}
-    ) as workbook:
-        sheet = workbook.add_worksheet("Action plan")
-        plan.write_excel(
-            workbook,
-            sheet,
-            table_style="Table Style Light 9",
-            column_formats={c: wrap for c in plan.columns},
-            header_format={"bold": True, "text_wrap": True, "valign": "top"},
-            column_widths={c: widths.get(c, 20) for c in plan.columns},
-            freeze_panes=(1, 1),
-            autofilter=True,
-        )
-        if "status" in plan.columns and plan.height:
-            col = plan.columns.index("status")
+    write_csv(plan, paths["csv"])
+    safe = neutralise(plan.with_columns(pl.all().cast(pl.String)))
+    widths = [WIDTHS.get(c, 20) for c in safe.columns]
+    editable_rows = max(safe.height + 200, 500)
+    with workbook(paths["xlsx"]) as book:
+        sheet = book.add_worksheet("Action plan")
+        header = book.add_format(
+            {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#dde7f0",
+             "bottom": 1}
+        )  # fmt: skip
+        wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        as_date = book.add_format({"num_format": "yyyy-mm-dd", "valign": "top"})
+        for j, (name, width) in enumerate(zip(safe.columns, widths, strict=True)):
+            sheet.set_column(j, j, width, as_date if name in _DATE_COLUMNS else wrap)
+            sheet.write_string(0, j, name, header)
+        sheet.set_row(0, 30)
+        for i, row in enumerate(safe.iter_rows(), start=1):
+            lines = 1
+            for j, value in enumerate(row):
+                if not value:
+                    continue
+                name = safe.columns[j]
+                day = _iso_date(value) if name in _DATE_COLUMNS else None
+                if day is not None:
+                    sheet.write_datetime(i, j, day, as_date)
+                else:
+                    sheet.write_string(i, j, value, wrap)
+                    lines = max(lines, _lines(value, widths[j]))
+            sheet.set_row(i, 15 * min(lines, 27))
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(safe.height, 1), len(safe.columns) - 1)
+        if "status" in safe.columns:
+            col = safe.columns.index("status")
             sheet.data_validation(
-                1,
-                col,
-                plan.height,
-                col,
+                1, col, editable_rows, col,
                 {
                     "validate": "list",
                     "source": list(STATUSES),
                     "error_type": "information",
+                    "input_title": "Status",
                     "input_message": "open, in progress, done or closed (or your own word)",
                 },
-            )
-        about = workbook.add_worksheet("Read me")
-        about.set_column(0, 0, 110)
-        lines = (
+            )  # fmt: skip
+        for name in _DATE_COLUMNS:
+            if name in safe.columns:
+                col = safe.columns.index(name)
+                sheet.data_validation(
+                    1, col, editable_rows, col,
+                    {
+                        "validate": "date",
+                        "criteria": "between",
+                        "minimum": date(2000, 1, 1),
+                        "maximum": date(2100, 12, 31),
+                        "error_type": "warning",
+                        "error_title": "Not a date",
+                        "error_message": "Type the due date as a date, for example 2026-09-30.",
+                    },
+                )  # fmt: skip
+        about = book.add_worksheet("Read me")
+        about.set_column(0, 0, 100, wrap)
+        readme = (
             title,
             "Edit status, notes, owner, due_date, proposed_action and success_measure "
             "freely; keep finding_id as it is.",
             "Next period, pass this file as the previous plan: open actions are carried "
             "forward with what you typed, closed ones (done, closed, complete) are left out.",
-            "Evidence is recomputed each period from the complaint extract.",
+            "Evidence is recomputed each period from the complaint extract. Rows whose "
+            "finding_id starts with 'not-available' name a column the extract lacks.",
         )
-        for i, line in enumerate(lines):
-            about.write_string(i, 0, line)
+        for i, line in enumerate(readme):
+            about.write_string(i, 0, line, wrap)
     return paths
+
+
+#: plan columns written as dates in the spreadsheet
+_DATE_COLUMNS = ("due_date",)
+
+
+def _iso_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _lines(text: str, width: int) -> int:
+    """Lines ``text`` takes when wrapped at ``width`` characters (a close estimate)."""
+    return sum(max(1, -(-len(part) // max(width - 1, 1))) for part in text.split("\n"))

@@ -31,11 +31,17 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--out", type=Path, default=Path("build") / "learning", help="output folder"
     )
-    parser.add_argument("--seed", type=int, default=2026, help="seed for themes (default 2026)")
     parser.add_argument(
-        "--window-days", type=int, default=90, help="days within which a repeat counts (90)"
+        "--seed", type=int, help="seed for themes (default: learning.seed in the config, 2026)"
     )
-    parser.add_argument("--themes", type=int, default=6, help="themes to look for (default 6)")
+    parser.add_argument(
+        "--window-days",
+        type=int,
+        help="days within which a repeat counts (default: learning.window_days, 90)",
+    )
+    parser.add_argument(
+        "--themes", type=int, help="themes to look for (default: learning.themes, 6)"
+    )
     parser.add_argument("--no-charts", action="store_true", help="write the plan and tables only")
     parser.set_defaults(handler=_learning)
 
@@ -46,10 +52,10 @@ def _learning(args: argparse.Namespace) -> int:
     from auditlib.learning.actionplan import read_plan
     from auditlib.learning.run import analyse, write_learning
 
-    if args.window_days < 1 or args.themes < 1:
+    if any(v is not None and v < 1 for v in (args.window_days, args.themes)):
         msg = "--window-days and --themes must be at least 1"
         raise ConfigError(_CLI, msg)
-    result, _ = audit_from_args(args)
+    result, config = audit_from_args(args)
     previous = read_plan(args.previous_plan) if args.previous_plan else None
     learning = analyse(
         result,
@@ -57,12 +63,21 @@ def _learning(args: argparse.Namespace) -> int:
         window_days=args.window_days,
         n_themes=args.themes,
         previous_plan=previous,
+        settings=config.learning,
     )
     paths = write_learning(learning, args.out, images=() if args.no_charts else ("svg", "png"))
-    rising = learning.trends.filter(learning.trends["rising"])["category"].to_list()
+    rising = learning.rising_categories()
     plan = learning.plan
+    trend = learning.analyses["trends"]
     print(f"Learning from complaints, {learning.period.label}: {learning.complaints:,} complaints")
-    print(f"  rising beyond noise: {', '.join(rising) if rising else 'none'}")
+    if trend.ran:
+        print(f"  rising beyond noise: {', '.join(rising) if rising else 'none'}")
+    else:
+        print("  rising beyond noise: not tested")
+    print(f"  trends: {trend.detail}")
+    for status in learning.analyses.values():
+        if not status.ran and status.analysis != "trends":
+            print(f"  {status.analysis}: {status.detail}")
     print(f"  action plan: {plan.height} rows ({(plan['found_this_period'] == 'yes').sum()} "
           "found this period)")  # fmt: skip
     print(f"  plan: {paths['plan_xlsx']} and {paths['plan_csv']}")

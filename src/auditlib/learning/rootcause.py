@@ -19,6 +19,7 @@ Definitions, used the same way everywhere:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 import polars as pl
@@ -251,3 +252,28 @@ def root_causes(frame: pl.DataFrame, period: Period) -> pl.DataFrame:
         .with_columns(_rate("upheld", "decided"), *_period_columns(period))
         .sort(["complaints", "category", "root_cause"], descending=[True, False, False])
     )
+
+
+#: the summary columns each measure fills, by the analysis that needs its column
+MEASURE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "upheld": ("decided", "upheld", "upheld_pct"),
+    "escalation": ("escalated", "escalated_pct"),
+    "lateness": ("clock_judged", "late", "late_pct"),
+    "compensation": ("compensated", "compensation_total_gbp", "compensation_median_gbp"),
+}
+
+
+def blank_measures(table: pl.DataFrame, analyses: Iterable[str]) -> pl.DataFrame:
+    """Blank (null) the columns of measures whose input column the extract lacks.
+
+    A missing ``stage1_response_date`` would otherwise read as every complaint overdue,
+    and a missing ``compensation_gbp`` as none paid.
+
+    Examples
+    --------
+    >>> t = pl.DataFrame({"category": ["Repairs"], "escalated": [0], "escalated_pct": [0.0]})
+    >>> blank_measures(t, ["escalation"]).row(0)
+    ('Repairs', None, None)
+    """
+    names = [c for a in analyses for c in MEASURE_COLUMNS.get(a, ()) if c in table.columns]
+    return table.with_columns(pl.lit(None, table.schema[c]).alias(c) for c in names)

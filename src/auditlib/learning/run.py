@@ -3,19 +3,36 @@
 The notebook and ``auditlib learning`` both call :func:`analyse` on an
 :class:`auditlib.audit.AuditResult` and :func:`write_learning` to leave the plan, the
 tables and the charts in a folder. Tables written here are board-facing: counts, rates,
-theme names and the period, never a reference, a description or a remedy.
+theme names and the period, never a reference, a description, a remedy or a learning
+note as written.
+
+Every analysis states whether it ran (:class:`~auditlib.learning.availability.AnalysisStatus`):
+an extract without a vulnerability column still gets everything else, and the
+vulnerability table, chart and a plan row say "not available: column vulnerability not
+in the extract".
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from auditlib.learning import actionplan, repeats, rootcause, trends, vulnerability
+from auditlib.learning import (
+    actionplan,
+    availability,
+    notes,
+    rates,
+    repeats,
+    rootcause,
+    trends,
+    vulnerability,
+)
+from auditlib.learning.availability import AnalysisStatus
 from auditlib.learning.rootcause import NOT_RECORDED
+from auditlib.learning.settings import LearningSettings
 from auditlib.schema import PERSONAL_COLUMNS
 from auditlib.tsm import Period
 
@@ -27,11 +44,18 @@ if TYPE_CHECKING:
 COARSE_ROOT_CAUSES: tuple[str, ...] = (NOT_RECORDED, "other", "unknown", "not known")
 #: fewest descriptions worth looking for themes in
 MIN_THEME_TEXTS = 20
+#: the one group when the extract has no category
+ALL_COMPLAINTS = "All complaints"
 
 
 @dataclass(frozen=True)
 class Learning:
-    """Everything one learning run found for a period (board-facing frames only)."""
+    """Everything one learning run found for a period (board-facing frames only).
+
+    ``analyses`` says, for each analysis, whether it ran or why not (``not available:
+    column vulnerability not in the extract``, or for trends which test ran and why);
+    a table whose analysis did not run holds that statement as its one row.
+    """
 
     period: Period
     complaints: int
@@ -48,10 +72,33 @@ class Learning:
     uncategorised: int
     plan: pl.DataFrame
     settings: dict[str, Any]
+    rate_tests: pl.DataFrame | None = None
+    analyses: dict[str, AnalysisStatus] = field(default_factory=dict)
+
+    def ran(self, analysis: str) -> bool:
+        """True when ``analysis`` ran (a key of :attr:`analyses`)."""
+        status = self.analyses.get(analysis)
+        return status is None or status.ran
+
+    def status_table(self) -> pl.DataFrame:
+        """One row per analysis: ``analysis``, ``status``, ``detail``, ``missing_columns``."""
+        return availability.status_table(self.analyses.values())
+
+    def rising_categories(self) -> list[str]:
+        """The categories flagged as rising beyond noise (empty when none or not tested)."""
+        if "rising" not in self.trends.columns:
+            return []
+        return self.trends.filter(pl.col("rising"))["category"].to_list()
+
+    def open_actions(self) -> pl.DataFrame:
+        """The plan's rows whose status is not a closed one."""
+        closed = pl.col("status").str.to_lowercase().is_in(actionplan.CLOSED_STATUSES)
+        return self.plan.filter(~closed.fill_null(False))
 
     def tables(self) -> dict[str, pl.DataFrame]:
         """The board-facing tables by name (themes only when found)."""
         named = {
+            "analyses": self.status_table(),
             "summary_by_category": self.summary,
             "monthly_by_category": self.monthly,
             "pareto": self.pareto,
@@ -61,6 +108,8 @@ class Learning:
             "repeat_headline": self.repeat_headline,
             "vulnerability": self.vulnerability,
         }
+        if self.rate_tests is not None:
+            named["late_and_escalation_tests"] = self.rate_tests
         if self.theme_table is not None and self.theme_terms is not None:
             named["themes"] = self.theme_table
             named["theme_terms"] = self.theme_terms
@@ -97,13 +146,18 @@ def analyse(
     result: AuditResult,
     *,
     period: Period | None = None,
-    seed: int = 2026,
-    window_days: int = repeats.WINDOW_DAYS,
-    n_themes: int = 6,
+    seed: int | None = None,
+    window_days: int | None = None,
+    n_themes: int | None = None,
     previous_plan: pl.DataFrame | None = None,
-    alpha: float = trends.ALPHA,
+    alpha: float | None = None,
+    settings: LearningSettings | None = None,
 ) -> Learning:
-    """Run every analysis on an audit result's period and draft the action plan.
+    """Run every analysis the extract allows on a period, and draft the action plan.
+
+    An analysis whose column the extract lacks (or leaves blank in every row) does not
+    run: its table, chart and a plan row say so, and :attr:`Learning.analyses` records
+    it. Everything else runs.
 
     Parameters
     ----------
@@ -111,74 +165,239 @@ def analyse(
         From :func:`auditlib.audit.run_audit`.
     period
         Defaults to the audit's period.
-    seed
-        Seed for theme finding (the only random step).
-    window_days
-        Window for repeat complaints.
-    n_themes
-        Themes to look for in descriptions with a blank or coarse root cause.
+    seed, window_days, n_themes, alpha
+        Override the settings: seed for theme finding (the only random step), window
+        for repeat complaints, themes to look for, significance level of every test.
     previous_plan
         Last period's plan (:func:`auditlib.learning.actionplan.read_plan`).
-    alpha
-        Significance level for the trend and vulnerability tests.
+    settings
+        The ``learning:`` settings of the configuration (``AuditConfig.learning``);
+        defaults when not given.
     """
+    cfg = (settings or LearningSettings()).but(
+        seed=seed, window_days=window_days, themes=n_themes, alpha=alpha
+    )
     period = period or result.period
     assessed = result.assessed
+    problems = availability.column_problems(assessed, result.extract.found_columns or None)
+    status = {name: availability.status_of(name, problems) for name in availability.NEEDS}
+    if "category" in problems:  # one group: every complaint
+        assessed = assessed.with_columns(pl.lit(ALL_COMPLAINTS).alias("category"))
+    if "learning_note" not in assessed.columns:  # a frame built without the loader
+        assessed = assessed.with_columns(pl.lit(None, pl.String).alias("learning_note"))
     prepared = rootcause.prepare(assessed, period)
-    summary = rootcause.summary(prepared, period)
-    trend = trends.rising(assessed, period, alpha=alpha)
-    repeat = repeats.repeat_summary(assessed, period, window_days=window_days)
-    vulnerable = vulnerability.compare(prepared, period, alpha=alpha)
-    themes, theme_rows = themes_of_uncategorised(prepared, n_themes=n_themes, seed=seed)
-    theme_table = themes.table() if themes is not None else None
+    blanked = [name for name, s in status.items() if not s.ran]
+    summary = rootcause.blank_measures(rootcause.summary(prepared, period), blanked)
+
+    trend = trends.rising(
+        assessed,
+        period,
+        alpha=cfg.alpha,
+        min_ratio=cfg.trend_min_ratio,
+        min_count=cfg.trend_min_count,
+        as_of=min(result.as_of, period.end) if result.as_of >= period.start else None,
+        min_months=cfg.trend_min_months,
+        min_history=cfg.trend_min_history,
+    )
+    status["trends"] = _trend_status(trend)
+
+    rate_parts = [
+        rates.above_threshold(
+            summary, measure, threshold_pct=threshold, alpha=cfg.alpha,
+            min_complaints=cfg.min_complaints,
+        )
+        for measure, analysis, threshold in (
+            ("late", "lateness", cfg.late_pct),
+            ("escalated", "escalation", cfg.escalation_pct),
+        )
+        if status[analysis].ran
+    ]  # fmt: skip
+    rate_tests = pl.concat(rate_parts) if rate_parts else None
+
+    if status["repeats"].ran:
+        usable = assessed.drop([c for c in ("tenant_ref", "property_ref") if c in problems])
+        repeat = repeats.repeat_summary(usable, period, window_days=cfg.window_days)
+        headline = repeats.repeat_headline(usable, period, window_days=cfg.window_days)
+    else:
+        repeat = headline = availability.placeholder(status["repeats"])
+
+    vulnerable = _vulnerability(prepared, period, status, cfg.alpha)
+
+    theme_table = theme_terms = None
+    theme_settings: dict[str, Any] | None = None
+    uncategorised = 0
+    if status["themes"].ran:
+        themes, theme_rows = themes_of_uncategorised(prepared, n_themes=cfg.themes, seed=cfg.seed)
+        uncategorised = theme_rows.height
+        if themes is None:
+            status["themes"] = AnalysisStatus(
+                "themes",
+                availability.NOT_TESTED,
+                f"{availability.NOT_TESTED}: {theme_rows.height} descriptions without a "
+                f"specific root cause, fewer than the {MIN_THEME_TEXTS} needed for themes",
+            )
+        else:
+            theme_table, theme_terms = themes.table(), themes.terms
+            theme_settings = themes.settings
+
+    root = (
+        rootcause.root_causes(prepared, period)
+        if status["root_causes"].ran
+        else availability.placeholder(status["root_causes"])
+    )
+    if status["root_causes"].ran and status["learning_notes"].ran:
+        root = root.join(
+            notes.note_terms(prepared), on=["category", "root_cause"], how="left"
+        ).with_columns(
+            pl.col("learning_notes").fill_null(0), pl.col("learning_note_terms").fill_null("")
+        )
+    elif status["root_causes"].ran:
+        root = root.with_columns(
+            pl.lit(None, pl.Int64).alias("learning_notes"),
+            pl.lit(status["learning_notes"].detail).alias("learning_note_terms"),
+        )
+
+    gaps = [s for s in status.values() if s.status == availability.NOT_AVAILABLE]
     findings = actionplan.draft_findings(
         period,
         trends=trend,
-        summary=summary,
-        repeats=repeat,
-        vulnerability=vulnerable,
+        rates=rate_tests,
+        repeats=repeat if status["repeats"].ran else None,
+        vulnerability=vulnerable if status["vulnerability"].ran else None,
         themes=theme_table,
-        uncategorised=theme_rows.height,
+        uncategorised=uncategorised,
+        gaps=gaps,
+        settings=cfg,
     )
     return Learning(
         period=period,
         complaints=prepared.height,
         summary=summary,
         monthly=rootcause.monthly(prepared, period),
-        pareto=rootcause.pareto(prepared, period),
-        root_causes=rootcause.root_causes(prepared, period),
+        pareto=rootcause.pareto(prepared, period)
+        if status["pareto"].ran
+        else availability.placeholder(status["pareto"]),
+        root_causes=root,
         trends=trend,
         repeats=repeat,
-        repeat_headline=repeats.repeat_headline(assessed, period, window_days=window_days),
+        repeat_headline=headline,
         vulnerability=vulnerable,
         theme_table=theme_table,
-        theme_terms=themes.terms if themes is not None else None,
-        uncategorised=theme_rows.height,
+        theme_terms=theme_terms,
+        uncategorised=uncategorised,
         plan=actionplan.carry_forward(findings, previous_plan),
         settings={
-            "seed": seed,
-            "window_days": window_days,
-            "n_themes": n_themes,
-            "alpha": alpha,
-            "themes": themes.settings if themes is not None else None,
+            "seed": cfg.seed,
+            "window_days": cfg.window_days,
+            "n_themes": cfg.themes,
+            "alpha": cfg.alpha,
+            "learning": {k: v for k, v in asdict(cfg).items() if k != "owners"},
+            "themes": theme_settings,
         },
+        rate_tests=rate_tests,
+        analyses=status,
     )
 
 
+def _trend_status(trend: pl.DataFrame) -> AnalysisStatus:
+    """Which trend test ran and why, or why none did."""
+    if trend.is_empty():
+        detail = f"{availability.NOT_TESTED}: no complaints in the period or before it"
+        return AnalysisStatus("trends", availability.NOT_TESTED, detail)
+    method, reason = trend["method"][0], trend["reason"][0]
+    if method == trends.NOT_TESTED:
+        return AnalysisStatus("trends", availability.NOT_TESTED, f"{method}: {reason}")
+    words = trends.METHOD_WORDS[method]
+    return AnalysisStatus("trends", availability.RAN, f"{availability.RAN}: {words}, as {reason}")
+
+
+def _vulnerability(
+    prepared: pl.DataFrame, period: Period, status: dict[str, AnalysisStatus], alpha: float
+) -> pl.DataFrame:
+    """The vulnerability comparison, or its placeholder; updates ``status`` when not run."""
+    if not status["vulnerability"].ran:
+        return availability.placeholder(status["vulnerability"])
+    skip = {name for name in ("lateness", "escalation") if not status[name].ran}
+    if skip == {"lateness", "escalation"}:
+        gone = tuple(c for name in sorted(skip) for c in status[name].missing)
+        status["vulnerability"] = AnalysisStatus(
+            "vulnerability",
+            availability.NOT_AVAILABLE,
+            availability.describe({c: "not in the extract" for c in gone}, gone).replace(
+                "not in the extract", "not in the extract (no measure to compare)"
+            ),
+            gone,
+        )
+        return availability.placeholder(status["vulnerability"])
+    groups = prepared.group_by("vulnerable").len()
+    sizes = dict(groups.iter_rows())
+    if not sizes.get(True) or not sizes.get(False):
+        who = "no complaint" if not sizes.get(True) else "every complaint"
+        status["vulnerability"] = AnalysisStatus(
+            "vulnerability",
+            availability.NOT_TESTED,
+            f"{availability.NOT_TESTED}: {who} in the period has a vulnerability recorded, "
+            "so there is no one to compare with",
+        )
+        return availability.placeholder(status["vulnerability"])
+    return vulnerability.compare(prepared, period, alpha=alpha, skip=skip)
+
+
 def charts(learning: Learning) -> dict[str, Any]:
-    """The learning charts by name (altair imported here, not at module import)."""
+    """The learning charts by name (altair imported here, not at module import).
+
+    A chart whose analysis did not run, or whose table is empty, is a panel stating why,
+    so every slot renders.
+    """
     from auditlib.reports import learning as figures
 
+    def slot(name: str, title: str, build: Any, *needs: str) -> Any:
+        for analysis in needs:
+            if not learning.ran(analysis):
+                return figures.unavailable_chart(title, learning.analyses[analysis].detail)
+        try:
+            return build()
+        except figures.NothingToShow as empty:
+            return figures.unavailable_chart(title, str(empty))
+
     made = {
-        "pareto": figures.pareto_chart(learning.pareto),
-        "monthly": figures.monthly_chart(learning.monthly, learning.trends),
-        "rates": figures.rates_chart(learning.summary),
-        "compensation": figures.compensation_chart(learning.summary),
-        "repeats": figures.repeats_chart(learning.repeats),
-        "vulnerability": figures.vulnerability_chart(learning.vulnerability),
-    }
-    if learning.theme_table is not None:
-        made["themes"] = figures.themes_chart(learning.theme_table)
+        "pareto": slot(
+            "pareto", "Where complaints concentrate",
+            lambda: figures.pareto_chart(learning.pareto), "pareto",
+        ),
+        "monthly": slot(
+            "monthly", "Complaints each month, by category",
+            lambda: figures.monthly_chart(learning.monthly, learning.trends),
+        ),
+        "rates": slot(
+            "rates", "Escalation, lateness and upheld rates",
+            lambda: figures.rates_chart(learning.summary),
+        ),
+        "compensation": slot(
+            "compensation", "Compensation by category",
+            lambda: figures.compensation_chart(learning.summary), "compensation",
+        ),
+        "repeats": slot(
+            "repeats", "Categories that lead to repeat complaints",
+            lambda: figures.repeats_chart(learning.repeats), "repeats",
+        ),
+        "vulnerability": slot(
+            "vulnerability", "Residents with a vulnerability",
+            lambda: figures.vulnerability_chart(learning.vulnerability), "vulnerability",
+        ),
+    }  # fmt: skip
+    table = learning.theme_table
+    if table is not None:
+        made["themes"] = slot(
+            "themes",
+            "Themes in complaints without a specific root cause",
+            lambda: figures.themes_chart(table),
+        )
+    else:
+        made["themes"] = figures.unavailable_chart(
+            "Themes in complaints without a specific root cause",
+            learning.analyses["themes"].detail if "themes" in learning.analyses else "none",
+        )
     return made
 
 
@@ -187,25 +406,26 @@ def write_learning(
 ) -> dict[str, Path]:
     """Write the action plan (XLSX, CSV), every table (CSV) and chart images.
 
-    Returns the written paths by name. Raises ``ValueError`` if a table carries a
-    personal column (a guard: none should).
+    With ``images=()`` no chart is built. Returns the written paths by name. Raises
+    ``ValueError`` if a table carries a personal column (a guard: none should).
     """
-    from auditlib.reports.render import save_chart
+    from auditlib.outputs import write_csv
 
     out = Path(out_dir)
     paths: dict[str, Path] = {}
     for key, path in actionplan.write_plan(learning.plan, out).items():
         paths[f"plan_{key}"] = path
     tables = out / "tables"
-    tables.mkdir(parents=True, exist_ok=True)
     for name, table in learning.tables().items():
         leaked = sorted(set(table.columns) & set(PERSONAL_COLUMNS))
         if leaked:
             msg = f"table {name!r} carries personal column(s) {', '.join(leaked)}"
             raise ValueError(msg)
-        paths[name] = tables / f"{name}.csv"
-        table.write_csv(paths[name])
-    for name, chart in charts(learning).items():
-        for kind in images:
-            paths[f"chart_{name}_{kind}"] = save_chart(chart, out / "charts" / f"{name}.{kind}")
+        paths[name] = write_csv(table, tables / f"{name}.csv")
+    if images:
+        from auditlib.reports.render import save_chart
+
+        for name, chart in charts(learning).items():
+            for kind in images:
+                paths[f"chart_{name}_{kind}"] = save_chart(chart, out / "charts" / f"{name}.{kind}")
     return paths

@@ -4,14 +4,51 @@ Each function takes a table from :mod:`auditlib.learning` (counts and rates, nev
 personal data), names its axes in plain words and returns an altair chart; the notebook
 displays it and :func:`auditlib.reports.render.save_chart` writes it as SVG, PNG or
 offline HTML.
+
+Charts never fail on empty or degenerate data: a function given nothing to draw raises
+:class:`NothingToShow`, and :func:`unavailable_chart` draws the panel that says why
+(``not available: column vulnerability not in the extract``) in its place.
 """
 
 from __future__ import annotations
+
+import textwrap
 
 import altair as alt
 import polars as pl
 
 _WIDTH = 520
+
+
+class NothingToShow(ValueError):
+    """The table holds nothing a chart can draw; the message says why."""
+
+
+def unavailable_chart(title: str, reason: str) -> alt.Chart:
+    """A panel with the chart's title and why it cannot be drawn, in place of the chart.
+
+    Examples
+    --------
+    >>> chart = unavailable_chart("Repeats", "not available: column tenant_ref not in the extract")
+    >>> chart.to_dict()["mark"]["type"]
+    'text'
+    """
+    lines = textwrap.wrap(reason, 80) or [reason]
+    frame = pl.DataFrame({"line": list(range(len(lines))), "text": lines})
+    return (
+        alt.Chart(frame)
+        .mark_text(align="left", baseline="top", fontSize=13, color="#5b6770", x=5)
+        .encode(y=alt.Y("line:O", axis=None), text="text:N")
+        .properties(
+            width=_WIDTH, height=24 * len(lines), title=alt.TitleParams(title, anchor="start")
+        )
+    )
+
+
+def _require(frame: pl.DataFrame, what: str) -> None:
+    if frame.is_empty():
+        msg = f"nothing to show: {what}"
+        raise NothingToShow(msg)
 
 
 def _period(frame: pl.DataFrame) -> str:
@@ -30,6 +67,7 @@ def _title(text: str, frame: pl.DataFrame) -> alt.TitleParams:
 
 def pareto_chart(pareto: pl.DataFrame, *, by: str = "category") -> alt.LayerChart:
     """Bars of complaints by ``by``, largest first, with the cumulative share as a line."""
+    _require(pareto, "no complaints in the period")
     order = pareto[by].to_list()
     base = alt.Chart(pareto).encode(
         x=alt.X(
@@ -70,6 +108,7 @@ def monthly_chart(
     Panels share the month axis and each has its own count axis, so a small category's
     shape is as readable as a large one's; panels are ordered by volume.
     """
+    _require(monthly, "no complaints in the period")
     rising: set[str] = set()
     if trends is not None and "rising" in trends.columns:
         rising = set(trends.filter(pl.col("rising"))["category"].to_list())
@@ -119,12 +158,16 @@ def rates_chart(summary: pl.DataFrame, *, by: str = "category") -> alt.Chart:
         "late_pct": "Late or overdue at stage 1",
         "upheld_pct": "Upheld (fully or partly)",
     }
+    shown = {k: v for k, v in names.items() if summary[k].drop_nulls().len()}
+    if not shown:
+        msg = "no rate can be worked out from the extract's columns"
+        raise NothingToShow(msg)
     long = summary.unpivot(
         index=[by, "complaints", "period_start", "period_end"],
-        on=list(names),
+        on=list(shown),
         variable_name="measure",
         value_name="pct",
-    ).with_columns(pl.col("measure").replace_strict(names))
+    ).with_columns(pl.col("measure").replace_strict(shown))
     return (
         alt.Chart(long)
         .mark_bar()
@@ -142,6 +185,9 @@ def rates_chart(summary: pl.DataFrame, *, by: str = "category") -> alt.Chart:
 def compensation_chart(summary: pl.DataFrame, *, by: str = "category") -> alt.Chart:
     """Compensation paid in pounds by ``by``, largest first."""
     frame = summary.sort("compensation_total_gbp", descending=True)
+    if not frame["compensation_total_gbp"].fill_null(0).sum():
+        msg = "no compensation recorded in the period"
+        raise NothingToShow(msg)
     return (
         alt.Chart(frame)
         .mark_bar(color="#1f5f8b")
@@ -156,6 +202,7 @@ def compensation_chart(summary: pl.DataFrame, *, by: str = "category") -> alt.Ch
 
 def repeats_chart(repeats: pl.DataFrame) -> alt.Chart:
     """Share of complaints followed by another from the same resident or home."""
+    _require(repeats, "no complaint in the period has a reference")
     frame = repeats.with_columns(
         pl.col("matched_on").replace_strict({"tenant": "Same resident", "property": "Same home"})
     )
@@ -184,12 +231,13 @@ def repeats_chart(repeats: pl.DataFrame) -> alt.Chart:
 
 def vulnerability_chart(comparison: pl.DataFrame) -> alt.Chart:
     """Vulnerable residents against others on each measure, with the test's verdict."""
+    _require(comparison, "no measure to compare")
     long = pl.concat(
         [
             comparison.select(
                 "measure",
                 pl.lit(group).alias("residents"),
-                pl.col(f"{key}_value").alias("value"),
+                pl.col(f"{key}_value").cast(pl.Float64).alias("value"),
                 pl.col(f"{key}_n").alias("complaints"),
                 "p_adjusted",
                 "more_than_noise",
@@ -223,6 +271,7 @@ def vulnerability_chart(comparison: pl.DataFrame) -> alt.Chart:
 def themes_chart(theme_table: pl.DataFrame) -> alt.Chart:
     """Descriptions per theme, each theme named by its top terms (counts only)."""
     frame = theme_table.filter(pl.col("theme").is_not_null())
+    _require(frame, "no themes found")
     return (
         alt.Chart(frame)
         .mark_bar(color="#1f5f8b")
