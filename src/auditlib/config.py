@@ -35,6 +35,7 @@ _KEYS = {
     "output_dir",
     "self_assessment",
     "privacy",
+    "ombudsman",
 }
 _PRIVACY_KEYS = {"min_count"}
 
@@ -71,6 +72,8 @@ class AuditConfig:
     self_assessment: dict[str, Any] = field(default_factory=dict)
     #: counts below this are shown as "fewer than N" in published tables
     min_published_count: int = 5
+    #: the ``ombudsman:`` section as written (read by ``auditlib.ombudsman.settings``)
+    ombudsman: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> AuditConfig:
@@ -143,6 +146,7 @@ class AuditConfig:
                 output_dir=rel(data.get("output_dir")) or Path("build") / "audit",
                 self_assessment=self_assessment,
                 min_published_count=min_count,
+                ombudsman=data.get("ombudsman") or {},
             )
         except ConfigError:
             raise
