@@ -77,12 +77,7 @@ def per_landlord(
     our_type = next((t for t in mine["landlord_type"].to_list() if t != NOT_KNOWN), NOT_KNOWN)
     file_homes = mine["homes"].drop_nulls()
     homes = int(file_homes[0]) if file_homes.len() else our_homes
-    breaks, labels = mapping.size_band()
-    our_band = (
-        pl.select(pl.lit(homes, pl.Float64).cut(breaks, labels=labels).cast(pl.String)).item()
-        if homes
-        else NOT_KNOWN
-    )
+    our_band = pl.select(mapping.size_band(pl.lit(homes, pl.Int64))).item()
     counts = (
         findings.filter(in_period(period))
         .with_columns(

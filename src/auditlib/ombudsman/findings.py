@@ -208,19 +208,27 @@ class FindingsMapping:
             return NOT_KNOWN
         return self.landlord_types.get(normalise(label), label.strip())
 
-    def size_band(self) -> tuple[list[float], list[str]]:
-        """Break points and labels for ``pl.Expr.cut`` on stock size.
+    def band_labels(self) -> list[str]:
+        """The size bands' names, smallest first.
 
         Examples
         --------
-        >>> FindingsMapping(size_bands=(1000, 10000)).size_band()[1]
+        >>> FindingsMapping(size_bands=(1000, 10000)).band_labels()
         ['under 1,000', '1,000 to 9,999', '10,000 or more']
         """
         bands = self.size_bands
         labels = [f"under {bands[0]:,}"]
         labels += [f"{a:,} to {b - 1:,}" for a, b in pairwise(bands)]
         labels.append(f"{bands[-1]:,} or more")
-        return [b - 0.5 for b in bands], labels
+        return labels
+
+    def size_band(self, homes: pl.Expr) -> pl.Expr:
+        """The size band of a number of homes (``Not known`` where there is none)."""
+        labels = self.band_labels()
+        band = pl.lit(labels[0])
+        for bound, label in zip(self.size_bands, labels[1:], strict=True):
+            band = pl.when(homes >= bound).then(pl.lit(label)).otherwise(band)
+        return pl.when(homes.is_null()).then(pl.lit(NOT_KNOWN)).otherwise(band)
 
     def own_to_ombudsman(self) -> dict[str, str]:
         """Each of the landlord's own categories (normalised) to its Ombudsman category."""
@@ -426,7 +434,6 @@ def landlords(findings: pl.DataFrame, mapping: FindingsMapping) -> pl.DataFrame:
     The type is the commonest known type on the landlord's rows; the stock size is the
     one on its latest dated row that has one.
     """
-    breaks, labels = mapping.size_band()
     types = findings["landlord_type"].drop_nulls().unique().to_list()
     group_of = {t: mapping.landlord_type(t) for t in types}
     known_type = pl.col("type_group").filter(pl.col("type_group") != NOT_KNOWN)
@@ -446,11 +453,7 @@ def landlords(findings: pl.DataFrame, mapping: FindingsMapping) -> pl.DataFrame:
         .with_columns(
             pl.col("findings").cast(pl.Int64),
             pl.col("landlord_type").fill_null(pl.lit(NOT_KNOWN)),
-            pl.col("homes")
-            .cut(breaks, labels=labels)
-            .cast(pl.String)
-            .fill_null(pl.lit(NOT_KNOWN))
-            .alias("size_band"),
+            mapping.size_band(pl.col("homes")).alias("size_band"),
         )
         .sort("landlord")
     )

@@ -33,6 +33,7 @@ def reporting_year(start_month: int = 4) -> pl.Expr:
 
     Examples
     --------
+    >>> from datetime import date
     >>> df = pl.DataFrame({"decision_date": [date(2025, 3, 31), date(2025, 4, 1)]})
     >>> df.select(reporting_year()).to_series().to_list()
     ['2024/25', '2025/26']
@@ -208,6 +209,7 @@ def category_comparison(
 
     Examples
     --------
+    >>> from datetime import date
     >>> m = FindingsMapping(categories={"Damp": ("Damp and mould",), "Repairs": ("Repairs",)})
     >>> own = pl.DataFrame({"category": ["Damp"] * 8 + ["Repairs"] * 2,
     ...     "decision_date": [date(2025, 6, 1)] * 10})
@@ -302,6 +304,7 @@ def comparison_window(period: Period, years: int = 3) -> Period:
 
     Examples
     --------
+    >>> from datetime import date
     >>> comparison_window(Period(date(2025, 4, 1), date(2026, 3, 31))).start
     datetime.date(2023, 4, 1)
     """
