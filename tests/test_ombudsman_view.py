@@ -361,3 +361,36 @@ def test_real_file_reads_and_gives_a_baseline(shared):
     islington = analyse(loaded, "Islington Council")
     assert islington.names.matched_names == ["London Borough of Islington"]
     assert islington.position("upheld_pct")["estimate_percentile"] is not None
+
+
+def test_configuration_section_paths_and_defaults(tmp_path):
+    """Paths are relative to the configuration file; homes default to the config's total."""
+    from auditlib.config import AuditConfig
+    from auditlib.ombudsman import from_config
+    from auditlib.ombudsman.settings import OmbudsmanSettings
+
+    bundled = AuditConfig.load(ROOT / "config" / "auditlib.yaml")
+    settings = OmbudsmanSettings.from_config(bundled)
+    assert settings.findings == ROOT / "data" / "sample" / "ombudsman_findings.csv"
+    assert settings.mapping == ROOT / "config" / "ombudsman_mapping.yaml"
+    assert (settings.landlord, settings.homes) == ("Example Homes", 10_000)
+    assert settings.former_names == ("Example Housing Association",)
+    assert from_config(AuditConfig()) is None
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text("ombudsman: {findings: x.csv, landlords: [A]}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown setting"):
+        from_config(AuditConfig.load(wrong))
+
+
+def test_from_config_with_the_audit_period(tmp_path):
+    """The board paper's call: the configured view for the audit's own period."""
+    from auditlib.config import AuditConfig
+    from auditlib.ombudsman import from_config
+
+    config = AuditConfig.load(ROOT / "config" / "auditlib.yaml")
+    complaints = pl.DataFrame({"category": ["Damp and mould", "Repairs", "Repairs"]})
+    view = from_config(config, complaints=complaints, period=YEAR)
+    assert view is not None
+    assert view.period == YEAR
+    assert view.homes_source == "the configuration"
+    assert view.comparison is not None

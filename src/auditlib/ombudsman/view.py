@@ -580,8 +580,6 @@ def write_view(
     import json
 
     from auditlib.outputs import write_csv
-    from auditlib.reports import ombudsman as figures
-    from auditlib.reports.render import save_chart
 
     out = Path(out_dir)
     paths: dict[str, Path] = {}
@@ -594,6 +592,11 @@ def write_view(
     paths["figures"] = out / "figures.json"
     figures_json = {**self_assessment_figures(view), "headline": headline(view)}
     paths["figures"].write_text(json.dumps(figures_json, indent=2) + "\n", encoding="utf-8")
+    if not images:
+        return paths
+    from auditlib.reports import ombudsman as figures  # altair only when drawing
+    from auditlib.reports.render import save_chart
+
     for name, chart in figures.charts(view).items():
         for kind in images:
             paths[f"chart_{name}_{kind}"] = save_chart(chart, out / "charts" / f"{name}.{kind}")
