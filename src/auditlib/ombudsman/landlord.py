@@ -20,7 +20,7 @@ import numpy as np
 import polars as pl
 
 from auditlib.mapping import normalise
-from auditlib.ombudsman.findings import FINDING_NAMES, FINDINGS, FindingsMapping
+from auditlib.ombudsman.findings import FINDING_NAMES, FINDINGS, NOT_RECORDED, FindingsMapping
 from auditlib.ombudsman.stats import fisher_exact, wilson
 from auditlib.tsm import Period
 
@@ -248,6 +248,12 @@ def category_comparison(
     )
     unmapped = (
         mine.filter(pl.col("_omb").is_null())
+        .with_columns(
+            pl.when(pl.col("category") == "")
+            .then(pl.lit(NOT_RECORDED))
+            .otherwise(pl.col("category"))
+            .alias("category")
+        )
         .group_by("category")
         .agg(pl.len().cast(pl.Int64).alias("complaints"))
         .sort(["complaints", "category"], descending=[True, False])

@@ -24,14 +24,19 @@ _OTHERS = "#8a9aa8"
 _OUTCOMES = {"Upheld": "#b2182b", "Not upheld": "#4d9221", "Not counted": "#bababa"}
 
 
-def years_chart(by_year: pl.DataFrame, *, landlord: str) -> alt.Chart:
-    """Findings each reporting year, upheld or not, with the upheld rate against the sector's."""
-    long = by_year.select(
-        "year",
+def _by_outcome(frame: pl.DataFrame, key: str) -> pl.DataFrame:
+    """One row per ``key`` and outcome (upheld, not upheld, not counted) with its count."""
+    return frame.select(
+        key,
         pl.col("upheld").alias("Upheld"),
         (pl.col("counted") - pl.col("upheld")).alias("Not upheld"),
         (pl.col("findings") - pl.col("counted")).alias("Not counted"),
-    ).unpivot(index="year", variable_name="outcome", value_name="count")
+    ).unpivot(index=key, variable_name="outcome", value_name="count")
+
+
+def years_chart(by_year: pl.DataFrame, *, landlord: str) -> alt.Chart:
+    """Findings each reporting year: upheld, not upheld, not counted."""
+    long = _by_outcome(by_year, "year")
     bars = (
         alt.Chart(long)
         .mark_bar()
@@ -79,12 +84,7 @@ def upheld_trend_chart(by_year: pl.DataFrame, *, landlord: str) -> alt.LayerChar
 
 def categories_chart(by_category: pl.DataFrame) -> alt.Chart:
     """Findings by category in the period, the upheld part darker."""
-    long = by_category.select(
-        "category",
-        pl.col("upheld").alias("Upheld"),
-        (pl.col("counted") - pl.col("upheld")).alias("Not upheld"),
-        (pl.col("findings") - pl.col("counted")).alias("Not counted"),
-    ).unpivot(index="category", variable_name="outcome", value_name="count")
+    long = _by_outcome(by_category, "category")
     return (
         alt.Chart(long)
         .mark_bar()
