@@ -234,7 +234,7 @@ def from_config(
     if not settings.landlord and name == "landlord":
         msg = "set ombudsman.landlord to the landlord's name as the Ombudsman writes it"
         raise ConfigError(str(config.path or "(configuration)"), msg, column="ombudsman")
-    return analyse(
+    view = analyse(
         settings.findings,
         name,
         former_names=settings.former_names,
@@ -245,6 +245,13 @@ def from_config(
         complaints=complaints,
         start_month=config.reporting_year_start_month,
     )
+    return _with_min_count(view, config)
+
+
+def _with_min_count(view: OmbudsmanView, config: AuditConfig) -> OmbudsmanView:
+    """The view with the configuration's small-count threshold recorded for publishing."""
+    view.settings["min_count"] = config.min_published_count
+    return view
 
 
 def analyse_configured(
@@ -306,7 +313,7 @@ def analyse_configured(
         complaints = load_complaints(
             extract, mapping=config.load_mapping(), columns=("category",)
         ).complaints
-    return analyse(
+    view = analyse(
         findings,
         name,
         former_names=former_names + (settings.former_names if configured else ()),
@@ -317,14 +324,17 @@ def analyse_configured(
         complaints=complaints,
         start_month=config.reporting_year_start_month,
     )
+    return _with_min_count(view, config)
 
 
 def _count(value: int, threshold: int) -> str:
     return suppressed_text(threshold) if 0 < value < threshold else f"{value:,}"
 
 
-def headline(view: OmbudsmanView, *, threshold: int = DEFAULT_MIN_COUNT) -> str:
+def headline(view: OmbudsmanView, *, threshold: int | None = None) -> str:
     """The Ombudsman's view in plain words, small counts suppressed.
+
+    ``threshold`` defaults to the configuration's ``privacy.min_count`` (5).
 
     Notes
     -----
@@ -332,6 +342,7 @@ def headline(view: OmbudsmanView, *, threshold: int = DEFAULT_MIN_COUNT) -> str:
     Example Homes in 15 cases, and upheld 24 of the 33 it decided on the merits (73%;
     95% interval 56% to 85%), against 72% across all landlords. ..."
     """
+    threshold = threshold or view.settings.get("min_count", DEFAULT_MIN_COUNT)
     s = view.summary
     parts = [
         f"In {view.period.label} the Housing Ombudsman made "
@@ -410,7 +421,7 @@ class BoardSection:
 _RATES = {"upheld_pct": "counted", "upheld_low_pct": "counted", "upheld_high_pct": "counted"}
 
 
-def board_section(view: OmbudsmanView, *, threshold: int = DEFAULT_MIN_COUNT) -> BoardSection:
+def board_section(view: OmbudsmanView, *, threshold: int | None = None) -> BoardSection:
     """The board-facing Ombudsman section: headline, suppressed tables, charts.
 
     Parameters
@@ -418,8 +429,10 @@ def board_section(view: OmbudsmanView, *, threshold: int = DEFAULT_MIN_COUNT) ->
     view
         From :func:`analyse` or :func:`from_config`.
     threshold
-        Counts below this (and above 0) are suppressed (``privacy.min_count``).
+        Counts below this (and above 0) are suppressed; default: the configuration's
+        ``privacy.min_count`` when the view came from it, else 5.
     """
+    threshold = threshold or view.settings.get("min_count", DEFAULT_MIN_COUNT)
     from auditlib.reports import ombudsman as figures
 
     by_year = view.by_year.select(
