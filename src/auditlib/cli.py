@@ -26,6 +26,7 @@ _SUBCOMMAND_MODULES: tuple[str, ...] = (
     "auditlib.learning.cli",
     "auditlib.quality_cli",
     "auditlib.selfassess.cli",
+    "auditlib.ombudsman.cli",
 )
 
 

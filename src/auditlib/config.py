@@ -42,6 +42,7 @@ _KEYS = {
     "packs_dir",
     "data_quality",
     "learning",
+    "ombudsman",
 }
 _PRIVACY_KEYS = {"min_count"}
 
@@ -85,6 +86,8 @@ class AuditConfig:
     #: the data-quality settings (severities, thresholds) the pack's notebook 01 reads
     data_quality: Path | None = None
     learning: LearningSettings = field(default_factory=lambda: _learning(None, ""))
+    #: the ``ombudsman:`` section as written (read by ``auditlib.ombudsman.settings``)
+    ombudsman: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> AuditConfig:
@@ -161,6 +164,7 @@ class AuditConfig:
                 packs_dir=rel(data.get("packs_dir")) or Path("build") / "packs",
                 data_quality=rel(data.get("data_quality")),
                 learning=_learning(data.get("learning"), source),
+                ombudsman=data.get("ombudsman") or {},
             )
         except ConfigError:
             raise

@@ -127,15 +127,6 @@ def load_complaints(
     source = str(path)
     if not isinstance(mapping, Mapping):
         mapping = Mapping() if mapping is None else Mapping.from_yaml(mapping)
-    kind = SUFFIXES.get(path.suffix.lower())
-    if kind is None:
-        suffix = path.suffix or "a file with no extension"
-        msg = f"cannot read {suffix}; expected one of {', '.join(SUFFIXES)}"
-        raise InputError(source, msg)
-    if not path.is_file():
-        raise InputError(source, "file not found")
-    if path.stat().st_size == 0:
-        raise InputError(source, "the file is empty")
     found: dict[str, dict[str, str]] = {}
 
     def choose(headers: list[str]) -> list[str] | None:
@@ -154,7 +145,7 @@ def load_complaints(
         keep = set(columns) | set(schema.CHECKED_COLUMNS)
         return [h for h in headers if renames.get(h) in keep]
 
-    raw = _read(path, kind, choose)
+    raw, kind = read_table(path, choose)
     if raw.height == 0:
         raise InputError(source, "the file has a header but no complaint rows")
     renames = found["renames"]
@@ -165,6 +156,29 @@ def load_complaints(
     )
     checked = _assess_rows(raw, mapping, source, excel_serials=kind == "xlsx")
     return _split(checked, source, extras)
+
+
+def read_table(
+    path: str | Path, choose: Callable[[list[str]], list[str] | None] | None = None
+) -> tuple[pl.DataFrame, str]:
+    """Read a CSV, XLSX or Parquet file as the loader does; return it and its kind.
+
+    CSV and XLSX cells come back as text (encoding and separator detected as for an
+    extract), Parquet as typed. ``choose`` is given the headers and returns the ones to
+    read (``None``: all). An :class:`InputError` names the file when it cannot be read.
+    """
+    path = Path(path)
+    source = str(path)
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        suffix = path.suffix or "a file with no extension"
+        msg = f"cannot read {suffix}; expected one of {', '.join(SUFFIXES)}"
+        raise InputError(source, msg)
+    if not path.is_file():
+        raise InputError(source, "file not found")
+    if path.stat().st_size == 0:
+        raise InputError(source, "the file is empty")
+    return _read(path, kind, choose or (lambda _headers: None)), kind
 
 
 def _read(path: Path, kind: str, choose: Callable[[list[str]], list[str] | None]) -> pl.DataFrame:
