@@ -40,6 +40,7 @@ from auditlib.expectations import (
 from auditlib.inputs import safe_yaml
 from auditlib.loader import Extract, load_complaints
 from auditlib.mapping import Mapping
+from auditlib.outputs import write_csv
 
 DEFAULT_SETTINGS = Path("config") / "quality.yaml"
 _KEYS = {"suite", "date_floor", "as_of", "severity", "thresholds"}
@@ -565,7 +566,7 @@ def write_report(report: QualityReport, out_dir: str | Path) -> dict[str, Path]:
         "html": out / "data_quality.html",
     }
     paths["summary"].write_text(json.dumps(report.summary(), indent=2) + "\n", encoding="utf-8")
-    report.failures.write_csv(paths["failing_rows"])
+    write_csv(report.failures, paths["failing_rows"])
     chart_svg = svg(failures_chart(report.checks))
     paths["chart"].write_text(chart_svg, encoding="utf-8")
     paths["html"].write_text(html_page(report, chart_svg=chart_svg), encoding="utf-8")

@@ -352,10 +352,11 @@ def read_plan(path: str | Path) -> pl.DataFrame:
     Every column is read as text; extra columns people added are kept; a missing column
     of the plan is added empty, except ``finding_id`` and ``status``, which are required.
     """
-    from auditlib.inputs import check_file, read_table
+    from auditlib.inputs import read_table
+    from auditlib.outputs import restore
 
-    path = check_file(path, what="previous action plan")
-    frame = read_table(path, what="previous action plan", sheet="Action plan")
+    path = Path(path)
+    frame = restore(read_table(path, what="previous action plan", sheet="Action plan"))
     missing = [c for c in ("finding_id", "status") if c not in frame.columns]
     if missing:
         msg = (
@@ -450,20 +451,19 @@ def write_plan(
     dict[str, pathlib.Path]
         ``{"xlsx": ..., "csv": ...}``.
     """
-    import xlsxwriter
+    from auditlib.outputs import neutralise, workbook, write_csv
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"xlsx": out / f"{stem}.xlsx", "csv": out / f"{stem}.csv"}
-    plan.write_csv(paths["csv"])
+    write_csv(plan, paths["csv"])
+    plan = neutralise(plan)
     widths = dict(_WIDTHS)
     wrap = {"text_wrap": True, "valign": "top"}
-    with xlsxwriter.Workbook(
-        str(paths["xlsx"]), {"strings_to_formulas": False, "strings_to_urls": False}
-    ) as workbook:
-        sheet = workbook.add_worksheet("Action plan")
+    with workbook(paths["xlsx"]) as book:
+        sheet = book.add_worksheet("Action plan")
         plan.write_excel(
-            workbook,
+            book,
             sheet,
             table_style="Table Style Light 9",
             column_formats={c: wrap for c in plan.columns},
@@ -486,7 +486,7 @@ def write_plan(
                     "input_message": "open, in progress, done or closed (or your own word)",
                 },
             )
-        about = workbook.add_worksheet("Read me")
+        about = book.add_worksheet("Read me")
         about.set_column(0, 0, 110)
         lines = (
             title,

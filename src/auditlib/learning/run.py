@@ -16,6 +16,7 @@ import polars as pl
 
 from auditlib.learning import actionplan, repeats, rootcause, trends, vulnerability
 from auditlib.learning.rootcause import NOT_RECORDED
+from auditlib.outputs import write_csv
 from auditlib.schema import PERSONAL_COLUMNS
 from auditlib.tsm import Period
 
@@ -203,8 +204,7 @@ def write_learning(
         if leaked:
             msg = f"table {name!r} carries personal column(s) {', '.join(leaked)}"
             raise ValueError(msg)
-        paths[name] = tables / f"{name}.csv"
-        table.write_csv(paths[name])
+        paths[name] = write_csv(table, tables / f"{name}.csv")
     for name, chart in charts(learning).items():
         for kind in images:
             paths[f"chart_{name}_{kind}"] = save_chart(chart, out / "charts" / f"{name}.{kind}")
