@@ -88,8 +88,15 @@ def themes_of_uncategorised(
     )
     if rows.height < MIN_THEME_TEXTS:
         return None, rows
+    residents = rows.select(
+        pl.coalesce("tenant_ref", "property_ref", "complaint_id").alias("resident")
+    ).to_series()
     themes = find_themes(
-        rows["description"], n_themes=n_themes, seed=seed, extra_stop_words=NARRATIVE_STOP_WORDS
+        rows["description"],
+        n_themes=n_themes,
+        seed=seed,
+        extra_stop_words=NARRATIVE_STOP_WORDS,
+        residents=residents,
     )
     return themes, rows
 
@@ -123,8 +130,11 @@ def analyse(
     alpha
         Significance level for the trend and vulnerability tests.
     """
+    from auditlib.privacy import mask_columns
+
     period = period or result.period
-    assessed = result.assessed
+    # categories and root causes are typed by people: no name or contact detail is shown
+    assessed = mask_columns(result.assessed)
     prepared = rootcause.prepare(assessed, period)
     summary = rootcause.summary(prepared, period)
     trend = trends.rising(assessed, period, alpha=alpha)
