@@ -434,8 +434,11 @@ def _split(checked: pl.DataFrame, source: str, extras: tuple[str, ...]) -> Extra
     complaints = checked.filter(~bad).select(
         schema.SOURCE_ROW, *schema.SCHEMA, *(pl.col(_raw(c)).alias(c) for c in extras)
     )
+    # the quarantine shows a row's values so it can be fixed; never personal or health text
     raw_columns = [
-        c.name for c in schema.COLUMNS if _raw(c.name) in checked.columns and not c.personal
+        c.name
+        for c in schema.COLUMNS
+        if _raw(c.name) in checked.columns and not c.personal and c.name != "vulnerability"
     ]
     quarantined = _reasons(checked.filter(bad))
     quarantine = quarantined.select(

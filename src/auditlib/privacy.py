@@ -158,19 +158,21 @@ PERSONAL_DATA: dict[str, tuple[str, str]] = {
     ),
     "root_cause": (
         "free text typed by the investigator; may hold a name or contact detail",
-        "masked (contact details and names) before it is shown in any table, chart or plan",
+        "masked (contact details and names) before it is shown in any table, chart or plan; "
+        "kept as typed only in the working file quarantine.csv, for fixing rows",
     ),
     "category": (
         "free text in some systems; may hold a name or contact detail",
-        "masked (contact details and names) before it is shown in any table, chart or plan",
+        "as root_cause",
     ),
     "vulnerability": (
         "health and circumstances: special category data",
-        "used only as recorded or not; the text is never written",
+        "used only as recorded or not; the text is never written, not even to quarantine.csv",
     ),
     "stage1_handler_id": (
         "identifies a member of staff",
-        "used by data-quality checks only; never written to a board-facing output",
+        "read by data-quality checks; written only to the working files quarantine.csv and "
+        "failing_rows.csv, never to a board-facing output",
     ),
     "stage2_handler_id": (
         "identifies a member of staff",

@@ -319,6 +319,8 @@ def _publishable(
     words = {w for term in vocabulary[keep] for w in str(term).split()}
     names = name_words(masked, words) if words else frozenset()
     keep &= np.array([not (set(str(t).split()) & names) for t in vocabulary], dtype=bool)
+    if not keep.any():
+        return matrix[:, keep], vocabulary[keep]
     return normalize(matrix[:, keep]), vocabulary[keep]
 
 
