@@ -33,7 +33,7 @@ HEAT = [
 ]
 
 
-def _corpus(repeat: int = 6) -> tuple[pl.Series, list[str]]:
+def _corpus(repeat: int = 12) -> tuple[pl.Series, list[str]]:
     texts, labels = [], []
     for i in range(repeat):
         for topic, group in (("mould", MOULD), ("noise", NOISE), ("heat", HEAT)):

@@ -285,5 +285,5 @@ def test_unusable_files_give_one_line_naming_the_file(tmp_path, name, content, f
 
 def test_missing_file(tmp_path):
     """A file that is not there is named."""
-    with pytest.raises(InputError, match="file not found"):
+    with pytest.raises(InputError, match="extract not found"):
         load_complaints(tmp_path / "nope.csv")

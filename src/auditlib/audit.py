@@ -17,6 +17,7 @@ import polars as pl
 from auditlib import schema
 from auditlib.config import AuditConfig, Homes
 from auditlib.loader import Extract, load_complaints
+from auditlib.outputs import write_csv
 from auditlib.timeliness import OUTPUT_COLUMNS, assess
 from auditlib.tsm import METRIC_KEYS, Period, measures
 
@@ -119,7 +120,6 @@ def write_outputs(result: AuditResult, out_dir: Path) -> dict[str, Path]:
         "quarantine": out_dir / "quarantine.csv",
     }
     paths["metrics"].write_text(json.dumps(result.metrics, indent=2) + "\n", encoding="utf-8")
-    result.timeliness_table().write_csv(paths["timeliness"])
-    quarantine = result.extract.quarantine.with_columns(pl.col("reason_codes").list.join(";"))
-    quarantine.write_csv(paths["quarantine"])
+    write_csv(result.timeliness_table(), paths["timeliness"])
+    write_csv(result.extract.quarantine, paths["quarantine"])
     return paths

@@ -6,6 +6,8 @@ handlers that need them, so ``auditlib metrics`` never pays for them.
 
 Exit codes: 0 success; 1 the audit ran and found a failing check (``validate``);
 2 unusable input (one line on stderr naming file, row and column); 3 an internal error.
+Every message is printed through :func:`auditlib.errors.printable_line`: one line, no
+control characters, never longer than a terminal can take in.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from auditlib.errors import AuditError
+from auditlib.errors import AuditError, printable_line
 
 # Modules that add sub-commands: each defines ``register(subparsers)``.
 _SUBCOMMAND_MODULES: tuple[str, ...] = (
@@ -49,21 +51,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code = args.handler(args)
     except AuditError as exc:
-        print(f"auditlib: error: {exc}", file=sys.stderr)
+        _say(f"error: {exc}")
         return exc.exit_code
     except KeyboardInterrupt:
-        print("auditlib: interrupted", file=sys.stderr)
+        _say("interrupted")
         return 130
     except Exception as exc:  # the last line of defence: never a traceback for a user
         if os.environ.get("AUDITLIB_DEBUG"):
             raise
-        print(
-            f"auditlib: internal error: {type(exc).__name__}: {exc} "
-            "(set AUDITLIB_DEBUG=1 to see the traceback)",
-            file=sys.stderr,
+        _say(
+            f"internal error: {type(exc).__name__}: {exc} "
+            "(set AUDITLIB_DEBUG=1 to see the traceback)"
         )
         return 3
     return int(code or 0)
+
+
+def _say(message: str) -> None:
+    print(printable_line(f"auditlib: {message}"), file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

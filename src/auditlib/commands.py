@@ -179,16 +179,14 @@ def _metrics(args: argparse.Namespace) -> int:
 
 def _timeliness(args: argparse.Namespace) -> int:
     from auditlib.audit import MEASURE_COLUMNS
+    from auditlib.outputs import write_csv
 
     result, _ = audit_from_args(args, columns=MEASURE_COLUMNS)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    result.timeliness_table().write_csv(args.out)
+    write_csv(result.timeliness_table(), args.out)
     print(f"{result.extract.reconciliation()}; wrote {result.assessed.height:,} rows to {args.out}")
     if args.quarantine:
-        from polars import col
-
-        quarantine = result.extract.quarantine.with_columns(col("reason_codes").list.join(";"))
-        quarantine.write_csv(args.quarantine)
+        quarantine = result.extract.quarantine
+        write_csv(quarantine, args.quarantine)
         print(f"wrote {quarantine.height:,} quarantined rows to {args.quarantine}")
     return 0
 
@@ -212,7 +210,9 @@ def _sample(args: argparse.Namespace) -> int:
     defects = write_sample(sample, args.out)
     print(f"wrote {args.rows:,} complaints to {args.out} ({defects.height} planted defects)")
     if args.defects_out:
-        defects.write_csv(args.defects_out)
+        from auditlib.outputs import write_csv
+
+        write_csv(defects, args.defects_out)
         print(f"wrote the planted defects to {args.defects_out}")
     return 0
 

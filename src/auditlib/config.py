@@ -12,10 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from auditlib.calendar import WorkingCalendar
 from auditlib.errors import ConfigError
+from auditlib.inputs import safe_yaml
 from auditlib.mapping import Mapping
 from auditlib.rules import Interpretation, Targets
 
@@ -23,6 +22,8 @@ if TYPE_CHECKING:
     from auditlib.learning.settings import LearningSettings
 
 DEFAULT_CONFIG = Path("config") / "auditlib.yaml"
+#: policy profiles larger than this are refused
+PROFILE_MAX_BYTES = 5 * 1024 * 1024
 _KEYS = {
     "landlord",
     "extract",
@@ -95,13 +96,7 @@ class AuditConfig:
         if path is None:
             return cls.load(DEFAULT_CONFIG) if DEFAULT_CONFIG.is_file() else cls()
         path = Path(path)
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-        except FileNotFoundError:
-            raise ConfigError(str(path), "configuration file not found") from None
-        except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:
-            msg = f"not valid YAML: {str(exc).splitlines()[0]}"
-            raise ConfigError(str(path), msg) from None
+        data = safe_yaml(path, what="configuration file") or {}
         if not isinstance(data, dict):
             raise ConfigError(str(path), "expected a mapping of settings")
         return cls.from_dict(data, path=path)
@@ -190,13 +185,7 @@ def _learning(data: Any, source: str) -> LearningSettings:
 
 
 def _targets_from_profile(path: Path) -> Targets:
-    try:
-        values = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-    except FileNotFoundError:
-        raise ConfigError(str(path), "policy profile not found") from None
-    except yaml.YAMLError as exc:
-        msg = f"not valid YAML: {str(exc).splitlines()[0]}"
-        raise ConfigError(str(path), msg) from None
+    values = safe_yaml(path, what="policy profile", max_bytes=PROFILE_MAX_BYTES) or {}
     try:
         return Targets.from_profile(values, name="policy")
     except (TypeError, ValueError) as exc:

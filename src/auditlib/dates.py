@@ -122,12 +122,13 @@ _FAST_FORMATS = (
 )
 # formats whose first field is the day: a parsed day over 12 proves the file day-first
 _DAY_FIRST_NUMERIC = {"%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y"}
-_PLAUSIBLE_YEARS = (1990, 2100)
+#: the first and last year a complaint date can fall in; others are quarantined
+PLAUSIBLE_YEARS = (1990, 2100)
 
 
 def _plausible(dates: pl.Expr) -> pl.Expr:
     year = dates.dt.year()
-    return pl.when(year.is_between(*_PLAUSIBLE_YEARS)).then(dates)
+    return pl.when(year.is_between(*PLAUSIBLE_YEARS)).then(dates)
 
 
 def parse_date_series(

@@ -8,6 +8,37 @@ Every class keeps its constructor arguments in ``args`` so that it survives pick
 
 from __future__ import annotations
 
+import re
+
+#: longest error line printed; the middle of a longer one is cut out
+MAX_LINE = 400
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable_line(text: str, limit: int = MAX_LINE) -> str:
+    """One line a terminal shows as it is: control characters escaped, length capped.
+
+    Escape sequences, NULs, line breaks and bidirectional overrides in a file name or a
+    value from a file are shown as ``\\x1b``-style escapes, never sent to the terminal;
+    a line over ``limit`` characters keeps its start (file, row, column) and its end
+    (the fix) with the middle cut out.
+
+    Examples
+    --------
+    >>> printable_line("'a.csv': bad value '\\x1b]0;owned\\x07'")
+    "'a.csv': bad value '\\\\x1b]0;owned\\\\x07'"
+    >>> len(printable_line("x" * 10_000))
+    400
+    """
+    escaped = _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+    # lone surrogates (undecodable bytes in a file name) print as escapes too
+    escaped = escaped.encode("utf-8", "backslashreplace").decode("utf-8")
+    if len(escaped) <= limit:
+        return escaped
+    cut = " [...] "
+    tail = limit // 4
+    return escaped[: limit - tail - len(cut)] + cut + escaped[-tail:]
+
 
 class AuditError(Exception):
     """Base class: the input cannot be audited as it stands."""

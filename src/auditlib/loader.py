@@ -20,8 +20,9 @@ from pathlib import Path
 import polars as pl
 
 from auditlib import schema
-from auditlib.dates import parse_date_series
+from auditlib.dates import PLAUSIBLE_YEARS, parse_date_series
 from auditlib.errors import InputError, MonthFirstDatesError
+from auditlib.inputs import check_file, check_xlsx
 from auditlib.mapping import Mapping
 
 SUFFIXES = {
@@ -43,6 +44,7 @@ REASON_CODES = (
     "duplicate_id",
     "missing_required",
     "unreadable_date",
+    "implausible_date",
     "unreadable_number",
     "unreadable_flag",
     "order",
@@ -174,8 +176,7 @@ def read_table(
         suffix = path.suffix or "a file with no extension"
         msg = f"cannot read {suffix}; expected one of {', '.join(SUFFIXES)}"
         raise InputError(source, msg)
-    if not path.is_file():
-        raise InputError(source, "file not found")
+    check_file(path, what="extract")
     if path.stat().st_size == 0:
         raise InputError(source, "the file is empty")
     return _read(path, kind, choose or (lambda _headers: None)), kind
@@ -189,6 +190,7 @@ def _read(path: Path, kind: str, choose: Callable[[list[str]], list[str] | None]
             headers = list(pl.read_parquet_schema(path))
             return pl.read_parquet(path, columns=choose(headers))
         if kind == "xlsx":
+            check_xlsx(path, what="XLSX workbook")
             frame = pl.read_excel(path, engine="calamine", infer_schema_length=0)
             wanted = choose(frame.columns)
             return frame if wanted is None else frame.select(wanted)
@@ -336,6 +338,7 @@ _EXPECTED = {
     "unreadable_number": "a number",
     "unreadable_whole_number": "a whole number",
     "unreadable_flag": "yes or no",
+    "implausible_date": "a date in the years {} to {}".format(*PLAUSIBLE_YEARS),
 }
 
 
@@ -362,7 +365,14 @@ def _assess_rows(
         values.append(value.cast(column.dtype).alias(column.name))
         if bad is not None:
             flags.append(bad.fill_null(False).alias(f"_bad_{kind}:{column.name}"))
-    typed = raw.with_columns(*values, *flags)
+    typed = raw.with_columns(*values, *flags).with_columns(
+        # year 9999 reads as a date, but no complaint has it
+        (~pl.col(name).dt.year().is_between(*PLAUSIBLE_YEARS))
+        .fill_null(False)
+        .alias(f"_bad_implausible_date:{name}")
+        for name in schema.DATE_COLUMNS
+        if _raw(name) in raw.columns
+    )
     cid = pl.col("complaint_id")
     checks = [
         cid.is_null().alias("_bad_missing_id"),
@@ -400,7 +410,7 @@ def _reasons(bad: pl.DataFrame) -> pl.DataFrame:
     messages, codes = [], []
     for flag in flags:
         kind, _, detail = flag.removeprefix("_bad_").partition(":")
-        if kind.startswith("unreadable"):
+        if kind in _EXPECTED:
             text = pl.format(f"{detail} '{{}}' is not {_EXPECTED[kind]}", _text(_raw(detail)))
             code = kind.replace("_whole", "")
         elif kind == "missing_id":
@@ -440,8 +450,11 @@ def _split(checked: pl.DataFrame, source: str, extras: tuple[str, ...]) -> Extra
     complaints = checked.filter(~bad).select(
         schema.SOURCE_ROW, *schema.SCHEMA, *(pl.col(_raw(c)).alias(c) for c in extras)
     )
+    # the quarantine shows a row's values so it can be fixed; never personal or health text
     raw_columns = [
-        c.name for c in schema.COLUMNS if _raw(c.name) in checked.columns and not c.personal
+        c.name
+        for c in schema.COLUMNS
+        if _raw(c.name) in checked.columns and not c.personal and c.name != "vulnerability"
     ]
     quarantined = _reasons(checked.filter(bad))
     quarantine = quarantined.select(

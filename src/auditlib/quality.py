@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import yaml
 
 from auditlib import schema
 from auditlib.config import AuditConfig, config_date
+from auditlib.dates import PLAUSIBLE_YEARS
 from auditlib.errors import ConfigError
 from auditlib.expectations import (
     DEFAULT_SUITE,
@@ -37,8 +37,10 @@ from auditlib.expectations import (
     suite_checks,
     validate_frame,
 )
+from auditlib.inputs import safe_yaml
 from auditlib.loader import Extract, load_complaints
 from auditlib.mapping import Mapping
+from auditlib.outputs import write_csv
 
 DEFAULT_SETTINGS = Path("config") / "quality.yaml"
 _KEYS = {"suite", "date_floor", "as_of", "severity", "thresholds"}
@@ -124,13 +126,7 @@ class QualitySettings:
             return cls.load(DEFAULT_SETTINGS) if DEFAULT_SETTINGS.is_file() else cls()
         path = Path(path)
         source = str(path)
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-        except FileNotFoundError:
-            raise ConfigError(source, "data-quality settings file not found") from None
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            msg = f"not valid YAML: {str(exc).splitlines()[0]}"
-            raise ConfigError(source, msg) from None
+        data = safe_yaml(path, what="data-quality settings file") or {}
         if not isinstance(data, dict):
             raise ConfigError(source, "expected a mapping of settings")
         unknown = set(data) - _KEYS
@@ -468,7 +464,8 @@ def validate_loaded(
 # --- the loader's quarantine, named by check -----------------------------------------
 
 _READ = re.compile(
-    r"^(\w+) '(.*)' is not (a day-first or ISO date|a whole number|a number|yes or no)$"
+    r"^(\w+) '(.*)' is not (a day-first or ISO date|a whole number|a number|yes or no"
+    r"|a date in the years \d+ to \d+)$"
 )
 _READ_CHECK = {
     "a day-first or ISO date": "dates_readable",
@@ -476,6 +473,7 @@ _READ_CHECK = {
     "a number": "numbers_readable",
     "yes or no": "flags_readable",
 }
+_READ_CHECK["a date in the years {} to {}".format(*PLAUSIBLE_YEARS)] = "dates_readable"
 _ORDER = re.compile(r"\((\w+) (\S+) before (\w+) (\S+)\)$")
 _DUPLICATE = re.compile(r"^complaint_id '(.*)' appears on \d+ rows")
 _NO_REQUEST = "stage 2 acknowledged or answered with no stage2_requested_date"
@@ -568,7 +566,7 @@ def write_report(report: QualityReport, out_dir: str | Path) -> dict[str, Path]:
         "html": out / "data_quality.html",
     }
     paths["summary"].write_text(json.dumps(report.summary(), indent=2) + "\n", encoding="utf-8")
-    report.failures.write_csv(paths["failing_rows"])
+    write_csv(report.failures, paths["failing_rows"])
     chart_svg = svg(failures_chart(report.checks))
     paths["chart"].write_text(chart_svg, encoding="utf-8")
     paths["html"].write_text(html_page(report, chart_svg=chart_svg), encoding="utf-8")

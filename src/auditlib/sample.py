@@ -70,6 +70,7 @@ import numpy as np
 import polars as pl
 
 from auditlib.calendar import WorkingCalendar
+from auditlib.outputs import workbook, write_csv
 from auditlib.schema import CHANNELS, COLUMNS, SCHEMA, STAGE1_OUTCOMES, TENURES
 
 #: defect code: what is planted (in the text export unless said otherwise)
@@ -497,12 +498,8 @@ def write_sample(sample: Sample, path: Path, *, encoding: str = "utf-8") -> pl.D
         raise ValueError(msg)
     defects = sample.defects.filter(~pl.col("defect").is_in(list(_NOT_IN[kind])))
     if kind == "csv":
-        if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
-            sample.text.write_csv(path, line_terminator="\r\n")
-        elif encoding.lower().replace("_", "-") in ("utf-8-sig", "utf8-sig"):
-            sample.text.write_csv(path, line_terminator="\r\n", include_bom=True)
-        else:
-            path.write_bytes(sample.text.write_csv(line_terminator="\r\n").encode(encoding))
+        # an input extract, written as a housing system exports it: text kept verbatim
+        write_csv(sample.text, path, encoding=encoding, line_terminator="\r\n", verbatim=True)
         return defects
     typed = _typed_with_defects(sample, defects, whole_numbers=kind == "parquet")
     if kind == "parquet":
@@ -511,12 +508,13 @@ def write_sample(sample: Sample, path: Path, *, encoding: str = "utf-8") -> pl.D
     if typed.height + 1 > 1_048_576:
         msg = f"{typed.height:,} rows do not fit on one Excel worksheet; write CSV or Parquet"
         raise ValueError(msg)
-    typed.write_excel(
-        path,
-        worksheet="complaints",
-        dtype_formats={pl.Date: "dd/mm/yyyy", pl.Float64: "0.00"},
-        autofilter=False,
-    )
+    with workbook(path) as book:
+        typed.write_excel(
+            book,
+            worksheet="complaints",
+            dtype_formats={pl.Date: "dd/mm/yyyy", pl.Float64: "0.00"},
+            autofilter=False,
+        )
     return defects
 
 

@@ -434,17 +434,11 @@ def read_plan(path: str | Path) -> pl.DataFrame:
     Every column is read as text; extra columns people added are kept; a missing column
     of the plan is added empty, except ``finding_id`` and ``status``, which are required.
     """
+    from auditlib.inputs import read_table
+    from auditlib.outputs import restore
+
     path = Path(path)
-    if not path.is_file():
-        raise InputError(str(path), "previous action plan not found")
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        frame = pl.read_excel(path, sheet_name="Action plan", infer_schema_length=0)
-    elif suffix == ".csv":
-        frame = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
-    else:
-        msg = f"cannot read a plan from {suffix!r}; use the .xlsx or .csv file auditlib wrote"
-        raise InputError(str(path), msg)
+    frame = restore(read_table(path, what="previous action plan", sheet="Action plan"))
     missing = [c for c in ("finding_id", "status") if c not in frame.columns]
     if missing:
         msg = (

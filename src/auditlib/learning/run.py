@@ -33,6 +33,7 @@ from auditlib.learning import (
 from auditlib.learning.availability import AnalysisStatus
 from auditlib.learning.rootcause import NOT_RECORDED
 from auditlib.learning.settings import LearningSettings
+from auditlib.outputs import write_csv
 from auditlib.schema import PERSONAL_COLUMNS
 from auditlib.tsm import Period
 
@@ -136,8 +137,15 @@ def themes_of_uncategorised(
     )
     if rows.height < MIN_THEME_TEXTS:
         return None, rows
+    residents = rows.select(
+        pl.coalesce("tenant_ref", "property_ref", "complaint_id").alias("resident")
+    ).to_series()
     themes = find_themes(
-        rows["description"], n_themes=n_themes, seed=seed, extra_stop_words=NARRATIVE_STOP_WORDS
+        rows["description"],
+        n_themes=n_themes,
+        seed=seed,
+        extra_stop_words=NARRATIVE_STOP_WORDS,
+        residents=residents,
     )
     return themes, rows
 
@@ -174,11 +182,14 @@ def analyse(
         The ``learning:`` settings of the configuration (``AuditConfig.learning``);
         defaults when not given.
     """
+    from auditlib.privacy import mask_columns
+
     cfg = (settings or LearningSettings()).but(
         seed=seed, window_days=window_days, themes=n_themes, alpha=alpha
     )
     period = period or result.period
-    assessed = result.assessed
+    # categories and root causes are typed by people: no name or contact detail is shown
+    assessed = mask_columns(result.assessed)
     problems = availability.column_problems(assessed, result.extract.found_columns or None)
     status = {name: availability.status_of(name, problems) for name in availability.NEEDS}
     if "category" in problems:  # one group: every complaint
@@ -409,7 +420,6 @@ def write_learning(
     With ``images=()`` no chart is built. Returns the written paths by name. Raises
     ``ValueError`` if a table carries a personal column (a guard: none should).
     """
-    from auditlib.outputs import write_csv
 
     out = Path(out_dir)
     paths: dict[str, Path] = {}

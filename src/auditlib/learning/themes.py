@@ -6,9 +6,11 @@ its top terms. It runs on the local machine (scikit-learn, no model download), o
 most ``n_jobs`` threads, and is deterministic: the same texts, settings and seed give
 the same themes.
 
-Personal details are removed before vectorising (:func:`strip_personal`), and the
-board-facing output (:meth:`Themes.table`) holds theme names built from frequent terms
-and counts only: never a resident's sentence.
+Personal details are removed before vectorising (:func:`strip_personal`); a term is
+kept only if it occurs in the complaints of at least ``min_residents`` different
+residents and the name recogniser does not read it as a person's name
+(:mod:`auditlib.privacy`). The board-facing output (:meth:`Themes.table`) holds theme
+names built from those terms and counts only: never a resident's sentence.
 """
 
 from __future__ import annotations
@@ -18,6 +20,13 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+
+from auditlib.privacy import (
+    DEFAULT_MIN_COUNT,
+    mask_contact_details,
+    name_words,
+    resident_frequency,
+)
 
 #: words so common in complaint text that they name no theme
 STOP_WORDS: tuple[str, ...] = (
@@ -120,39 +129,18 @@ DECISION_BOILERPLATE: tuple[str, ...] = (
     "formal",
 )
 
-#: replacements applied in order before vectorising: (regular expression, placeholder)
-PERSONAL_PATTERNS: tuple[tuple[str, str], ...] = (
-    (r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", " "),  # email addresses
-    (r"(?:\+44\s?\(?0?\)?|\b0)\d(?:[\s-]?\d){8,9}\b", " "),  # UK phone numbers
-    (r"(?i)\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", " "),  # postcodes
-    (  # house number and street
-        r"(?i)\b(?:flat\s+\d+\w?,?\s+)?\d+\w?\s+(?:[A-Z][a-z]+\s+){1,3}"
-        r"(?:road|street|avenue|close|lane|way|drive|court|place|gardens|crescent|terrace|"
-        r"grove|walk|row|house|square|mews|hill)\b",
-        " ",
-    ),
-    (  # title and name: "Mrs A Sample", "Mr John Smith"
-        r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+(?:[A-Z]\.?\s+)?[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?",
-        " ",
-    ),
-    (r"\b\d+\b", " "),  # remaining numbers: references, dates, amounts
-)
-
-
 def strip_personal(texts: pl.Series) -> pl.Series:
-    """Remove emails, phone numbers, postcodes, addresses, titled names and numbers.
+    """Remove contact details, addresses and titled names (:mod:`auditlib.privacy`) and numbers.
 
     Examples
     --------
     >>> s = pl.Series(["Mrs A Sample of 12 Example Road, AB1 2CD rang from 07700 900123"])
-    >>> strip_personal(s).str.split(" ").list.eval(pl.element().filter(pl.element() != "")
-    ...     ).list.join(" ").item()
-    'of , rang from'
+    >>> strip_personal(s).item()
+    'of, rang from'
     """
-    out = texts.cast(pl.String).fill_null("")
-    for pattern, replacement in PERSONAL_PATTERNS:
-        out = out.str.replace_all(pattern, replacement)
-    return out.str.replace_all(r"\s+", " ").str.strip_chars()
+    out = mask_contact_details(texts.cast(pl.String).fill_null(""), replacement=" ")
+    out = out.str.replace_all(r"\b\d+\b", " ")  # references, dates, amounts
+    return out.str.replace_all(r"\s+", " ").str.strip_chars().str.replace_all(r" ,", ",")
 
 
 @dataclass(frozen=True)
@@ -216,6 +204,8 @@ def find_themes(
     max_df: float = 0.5,
     extra_stop_words: tuple[str, ...] = (),
     n_jobs: int = 2,
+    residents: pl.Series | None = None,
+    min_residents: int = DEFAULT_MIN_COUNT,
 ) -> Themes:
     """Find ``n_themes`` themes in ``texts`` with TF-IDF and NMF.
 
@@ -236,6 +226,12 @@ def find_themes(
         Further words to ignore (boilerplate of a particular source).
     n_jobs
         Most threads the numerical libraries may use.
+    residents
+        Whose complaint each text is (tenant reference, else property reference); by
+        default every text counts as a different resident.
+    min_residents
+        A term is kept only if the texts of at least this many residents hold it, so
+        one resident's name or street can never become a theme word.
 
     Returns
     -------
@@ -245,7 +241,8 @@ def find_themes(
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
     from threadpoolctl import threadpool_limits
 
-    cleaned = strip_personal(texts).str.to_lowercase().str.replace_all("[’']", "")
+    masked = strip_personal(texts)
+    cleaned = masked.str.to_lowercase().str.replace_all("[’']", "")
     docs = cleaned.to_list()
     stop = sorted(ENGLISH_STOP_WORDS | set(STOP_WORDS) | set(extra_stop_words))
     n_docs = len(docs)
@@ -264,6 +261,11 @@ def find_themes(
     with threadpool_limits(limits=n_jobs):
         matrix = vectoriser.fit_transform(docs)
         vocabulary = np.asarray(vectoriser.get_feature_names_out())
+        matrix, vocabulary = _publishable(
+            matrix, vocabulary, masked, residents, min_residents=min_residents
+        )
+        if matrix.shape[1] == 0:
+            return _no_themes(n_docs, seed)
         k = max(1, min(n_themes, matrix.shape[1], n_docs))
         model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=400, tol=1e-4)
         doc_topic = model.fit_transform(matrix)
@@ -293,11 +295,43 @@ def find_themes(
         "texts": n_docs,
         "vocabulary": int(matrix.shape[1]),
         "min_df": effective_min_df,
+        "min_residents": min_residents,
         "max_df": effective_max_df,
         "reconstruction_error": round(float(model.reconstruction_err_), 4),
         "iterations": int(model.n_iter_),
     }
     return Themes(terms, assignment, pl.Series("weight", weight.round(6)), settings)
+
+
+def _publishable(
+    matrix: Any,
+    vocabulary: np.ndarray,
+    masked: pl.Series,
+    residents: pl.Series | None,
+    *,
+    min_residents: int,
+) -> tuple[Any, np.ndarray]:
+    """Only the terms that may be published: used by enough residents, not a name."""
+    from sklearn.preprocessing import normalize
+
+    who = residents if residents is not None else pl.Series(range(masked.len()))
+    keep = resident_frequency(matrix, who.alias("resident")) >= min_residents
+    words = {w for term in vocabulary[keep] for w in str(term).split()}
+    names = name_words(masked, words) if words else frozenset()
+    keep &= np.array([not (set(str(t).split()) & names) for t in vocabulary], dtype=bool)
+    if not keep.any():
+        return matrix[:, keep], vocabulary[keep]
+    return normalize(matrix[:, keep]), vocabulary[keep]
+
+
+def _no_themes(n_docs: int, seed: int) -> Themes:
+    """No term is shared by enough residents: no themes, every text unassigned."""
+    terms = pl.DataFrame(
+        schema={"theme": pl.Int64, "name": pl.String, "top_terms": pl.String, "texts": pl.Int64}
+    )
+    assignment = pl.Series("theme", [None] * n_docs, dtype=pl.Int64)
+    weight = pl.Series("weight", [0.0] * n_docs, dtype=pl.Float64)
+    return Themes(terms, assignment, weight, {"n_themes": 0, "seed": seed, "texts": n_docs})
 
 
 def _name_terms(terms: list[str], n: int = 3) -> list[str]:

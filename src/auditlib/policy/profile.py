@@ -111,27 +111,11 @@ def load_profile(path: str | Path) -> dict[str, Any]:
     ConfigError
         Unreadable file, unknown key, or a value of the wrong type.
     """
-    import yaml
+    from auditlib.config import PROFILE_MAX_BYTES
+    from auditlib.inputs import safe_yaml
 
-    p = Path(path)
-    source = str(p)
-    try:
-        if p.stat().st_size > 5 * 1024 * 1024:
-            raise ConfigError(source, "the profile is over 5 MB; is it the right file?")
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        msg = f"cannot read the profile ({exc.strerror or exc})"
-        raise ConfigError(source, msg) from None
-    except UnicodeDecodeError:
-        raise ConfigError(source, "the profile is not UTF-8 text") from None
-    try:
-        data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else getattr(exc, "lineno", None)
-        msg = f"not valid {'JSON' if p.suffix.lower() == '.json' else 'YAML'}"
-        raise ConfigError(source, msg, row=row) from None
-    return validate_profile(data, source=source)
+    data = safe_yaml(path, what="profile", max_bytes=PROFILE_MAX_BYTES)
+    return validate_profile(data, source=str(path))
 
 
 def validate_profile(data: object, *, source: str = "<profile>") -> dict[str, Any]:

@@ -15,6 +15,7 @@ python-docx and pypdf are imported inside the functions that need them.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,12 @@ MAX_BYTES: int = 20 * 1024 * 1024
 MAX_PDF_PAGES: int = 400
 #: documents with more text than this (characters) are refused: no policy is this long
 MAX_TEXT_CHARS: int = 2_000_000
+#: a Word document expanding beyond this is refused before it is parsed
+MAX_UNZIPPED_BYTES: int = 200 * 1024 * 1024
+#: Word documents with more paragraphs than this are refused (a long policy has ~2,000)
+MAX_PARAGRAPHS: int = 20_000
+#: reading stops with an error after this many seconds
+MAX_SECONDS: float = 30.0
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
 SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf")
@@ -162,6 +169,22 @@ def read_policy(path: str | Path) -> PolicyDocument:
         )
         raise PolicyReadError(source, msg)
     return PolicyDocument(source=source, kind=kind, paragraphs=tuple(paragraphs))
+
+
+class _Deadline:
+    """Refuses a document whose reading runs past :data:`MAX_SECONDS`."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.end = time.monotonic() + MAX_SECONDS
+
+    def check(self) -> None:
+        if time.monotonic() > self.end:
+            msg = (
+                f"reading the document took over {MAX_SECONDS:.0f} seconds, far longer than "
+                "any policy needs; save it again from the original, or as plain text"
+            )
+            raise PolicyReadError(self.source, msg)
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -348,9 +371,19 @@ def _read_docx(path: Path) -> list[Paragraph]:
     """Read a Word document's paragraphs and table cells in document order."""
     import zipfile
 
+    from auditlib.inputs import check_zip
+
     source = str(path)
+    deadline = _Deadline(source)
+    check_zip(
+        path,
+        what="Word (.docx) document",
+        max_bytes=MAX_UNZIPPED_BYTES,
+        error=PolicyReadError,
+    )
     try:
         import docx
+        from docx.oxml.ns import qn
         from docx.table import Table
         from docx.text.paragraph import Paragraph as DocxParagraph
     except ImportError:  # pragma: no cover - the policy extra is missing
@@ -365,11 +398,25 @@ def _read_docx(path: Path) -> list[Paragraph]:
         msg = f"not a readable Word (.docx) document ({type(exc).__name__})"
         raise PolicyReadError(source, msg) from None
 
+    body = document.element.body
+    count = sum(1 for _ in body.iter(qn("w:p")))
+    if count > MAX_PARAGRAPHS:
+        msg = (
+            f"the Word document has {count:,} paragraphs, more than any complaints policy "
+            f"(limit {MAX_PARAGRAPHS:,}); is it the right file?"
+        )
+        raise PolicyReadError(source, msg)
+
     texts: list[tuple[str, int]] = []  # (text, heading level or 0 / -1 for body)
+    style_names: dict[str | None, str] = {}  # python-docx looks a style up in ~1 ms
 
     def add_paragraph(par: DocxParagraph, *, in_table: bool = False) -> None:
+        deadline.check()
         text = " ".join(par.text.split())
-        style = (par.style.name if par.style is not None else "") or ""
+        style_id = par._p.style
+        if style_id not in style_names:
+            style_names[style_id] = (par.style.name if par.style is not None else "") or ""
+        style = style_names[style_id]
         level = -2 if in_table else -1  # -1: body text that may still read as a heading
         match = re.match(r"(?i)heading\s*(\d)", style)
         if match:
@@ -378,7 +425,6 @@ def _read_docx(path: Path) -> list[Paragraph]:
             level = 1
         texts.append((text, level))
 
-    body = document.element.body
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
@@ -434,6 +480,7 @@ def _read_pdf(path: Path) -> list[Paragraph]:
     except ImportError:  # pragma: no cover - the policy extra is missing
         msg = "reading .pdf needs pypdf: pip install 'auditlib[policy]'"
         raise PolicyReadError(source, msg) from None
+    deadline = _Deadline(source)
     with path.open("rb") as fh:
         head = fh.read(1024)
     if b"%PDF-" not in head:
@@ -447,7 +494,18 @@ def _read_pdf(path: Path) -> list[Paragraph]:
         if count > MAX_PDF_PAGES:
             msg = f"the PDF has {count} pages, over the {MAX_PDF_PAGES}-page limit"
             raise PolicyReadError(source, msg)
-        page_texts = [page.extract_text() or "" for page in pages]
+        page_texts = []
+        chars = 0
+        for pdf_page in pages:
+            deadline.check()
+            page_texts.append(pdf_page.extract_text() or "")
+            chars += len(page_texts[-1])
+            if chars > MAX_TEXT_CHARS:
+                msg = (
+                    f"the PDF has over {MAX_TEXT_CHARS:,} characters of text, more than any "
+                    "complaints policy; is it the right file?"
+                )
+                raise PolicyReadError(source, msg)
     except PolicyReadError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError,
