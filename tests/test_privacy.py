@@ -26,7 +26,7 @@ EXE = Path(sys.executable).parent / "auditlib"
 def outputs(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("published")
     for args in (
-        ["run", "--config", str(CONFIG), "--out", str(out / "audit")],
+        ["run", "--figures-only", "--config", str(CONFIG), "--out", str(out / "audit")],
         ["validate", str(SAMPLE), "--out", str(out / "quality")],
         ["learning", str(SAMPLE), "--config", str(CONFIG), "--out", str(out / "learning")],
     ):

@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import html
+import json
 import os
 import re
 import zipfile
@@ -154,7 +155,13 @@ PERSONAL_DATA: dict[str, tuple[str, str]] = {
     ),
     "remedy": (
         "free text about what was done for the resident",
-        "never read by any analysis and never written",
+        "read only to count complaints with a remedy recorded (self-assessment 7.1, annual "
+        "figures); its text is never written",
+    ),
+    "learning_note": (
+        "free text on what was learned from the complaint (Code 9.1); may hold a name",
+        "shown only as counts and as words used in at least min_count notes of a group, after "
+        "masking names, contact details and numbers",
     ),
     "root_cause": (
         "free text typed by the investigator; may hold a name or contact detail",
@@ -167,8 +174,9 @@ PERSONAL_DATA: dict[str, tuple[str, str]] = {
     ),
     "not_accepted_reason": (
         "free text typed by staff on why a complaint was not accepted; may hold a name",
-        "counted by reason for the self-assessment and annual report; to be passed through "
-        "mask_personal (it is in FREE_TEXT_SHOWN) before it is shown",
+        "masked (contact details and names) and then counted by reason for the "
+        "self-assessment and annual report, with counts under min_count shown as 'fewer than "
+        "min_count'",
     ),
     "vulnerability": (
         "health and circumstances: special category data",
@@ -225,7 +233,8 @@ CONTACT_PATTERNS: tuple[tuple[str, str, str], ...] = (
 )
 #: the kinds the scan of published files looks for by shape (case-sensitive there)
 SCAN_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("email", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+    # bounded and anchored, so a long run of letters (base64, CSS) costs linear time
+    ("email", r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+"),
     ("uk_phone", r"(?:\+44\s?\(?0?\)?\s?|\b0)\d(?:[\s-]?\d){8,9}\b"),
     ("ni_number", r"\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"),
     ("postcode", r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"),
@@ -651,6 +660,17 @@ def _file_text(path: Path) -> str:
     if suffix in MARKUP_SUFFIXES:
         raw = path.read_text(encoding="utf-8", errors="replace")
         return html.unescape(_GEOMETRY.sub(" ", raw))
+    if suffix == ".ipynb":
+        # the cells' text and outputs, unescaped, so an SVG output is read as markup
+        notebook = json.loads(path.read_text(encoding="utf-8", errors="replace"))
+        parts: list[str] = []
+        for cell in notebook.get("cells", []):
+            parts.append("".join(cell.get("source", "")))
+            for output in cell.get("outputs", []):
+                parts.append("".join(output.get("text", "")))
+                for value in (output.get("data") or {}).values():
+                    parts.append(value if isinstance(value, str) else "".join(map(str, value)))
+        return html.unescape(_GEOMETRY.sub(" ", "\n".join(parts)))
     if suffix == ".xlsx":
         from auditlib.inputs import check_xlsx
 

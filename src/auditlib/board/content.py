@@ -422,6 +422,42 @@ def _actions(learning_dir: Path | None) -> Section:
     )
 
 
+def _ombudsman(section: Any, charts: bool) -> Section:
+    """The Ombudsman's findings about the landlord (Code 8.1(c), (e), (f); 9.7(c))."""
+    tables = []
+    for name, frame in section.tables.items():
+        shown = frame.with_columns(pl.all().cast(pl.String).fill_null("—"))
+        numeric = tuple(
+            all(
+                v == "—"
+                or v.replace(",", "").replace(".", "").lstrip("-").isdigit()
+                or v.startswith("fewer than")
+                for v in shown[c].to_list()
+            )
+            for c in shown.columns
+        )
+        tables.append(
+            Table(
+                name.replace("_", " ").capitalize(),
+                tuple(c.replace("_", " ") for c in shown.columns),
+                tuple(tuple(row) for row in shown.iter_rows()),
+                numeric=numeric,
+            )
+        )
+    drawn = tuple(
+        _chart(chart, name.replace("_", " ").capitalize(), section.headline)
+        for name, chart in section.charts.items()
+        if charts and chart is not None
+    )
+    return Section(
+        section.title,
+        paragraphs=(section.headline,),
+        tables=tuple(tables),
+        charts=drawn,
+        after=tuple(section.notes),
+    )
+
+
 def _quality(quality: dict[str, Any] | None, metrics: dict[str, Any]) -> Section:
     title = "Data quality: what limits these figures (Code 5.12)"
     lines = [
@@ -499,6 +535,7 @@ def assemble(
     min_count: int = 5,
     prepared_on: date | None = None,
     charts: bool = True,
+    ombudsman: Any = None,
 ) -> BoardPaper:
     """The board paper's content from an evidence pack's files.
 
@@ -520,6 +557,8 @@ def assemble(
         The date printed on the paper; default today.
     charts
         Draw the charts (static images).
+    ombudsman
+        The Ombudsman section (:func:`auditlib.ombudsman.board_section`), if any.
     """
     m = _read_json(Path(metrics))
     assert m is not None
@@ -551,6 +590,7 @@ def assemble(
         _categories(sa, learning, min_count),
         _rising(learning),
         _actions(learning),
+        *([_ombudsman(ombudsman, charts)] if ombudsman is not None else []),
         _quality(dq, m),
         _method(m, sa, min_count),
         _response(),

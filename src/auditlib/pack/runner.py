@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from auditlib.audit import MEASURE_COLUMNS, AuditResult, run_audit, write_outputs
+from auditlib.audit import AuditResult, run_audit, write_outputs
 from auditlib.config import AuditConfig, Homes
 from auditlib.errors import AuditError
 from auditlib.pack import manifest
@@ -36,7 +36,7 @@ from auditlib.pack.notebooks import NotebookFailed, discover, export_html, run_n
 from auditlib.tsm import Period
 
 log = logging.getLogger("auditlib.pack")
-_AUDIT, _NOTEBOOKS = "audit", "notebooks"
+_AUDIT, _NOTEBOOKS, _SCAN = "audit", "notebooks", "personal_data_scan"
 
 
 @dataclass(frozen=True)
@@ -197,7 +197,24 @@ def _parameters(run: _Run, result: AuditResult) -> dict[str, Any]:
         "period_end": result.period.end.isoformat(),
         "homes": int(homes or 0),
         "as_of": result.as_of.isoformat(),
+        "findings_path": _abs(_findings(config)),
+        "landlord": "",
     }
+
+
+def _findings(config: AuditConfig) -> Path | None:
+    """The Ombudsman findings file the configuration names, if any."""
+    value = (config.ombudsman or {}).get("findings")
+    if not value:
+        return None
+    base = config.path.parent if config.path else Path()
+    return base / str(value)
+
+
+#: a notebook declaring one of these parameters is skipped when it is empty, and why
+SKIP_WHEN_EMPTY = {
+    "findings_path": "no Ombudsman findings file configured ('ombudsman: findings' in the config)",
+}
 
 
 def _audit_step(run: _Run) -> AuditResult:
@@ -207,13 +224,9 @@ def _audit_step(run: _Run) -> AuditResult:
         if extract is None:
             msg = "no extract given: name one on the command line or as 'extract' in the config"
             raise PackFailed(_AUDIT, msg, 2)
+        # every column: the personal ones are what the scan at the end looks for
         result = run_audit(
-            extract,
-            config=run.config,
-            period=o.period,
-            homes=o.homes,
-            as_of=o.as_of,
-            columns=MEASURE_COLUMNS,
+            extract, config=run.config, period=o.period, homes=o.homes, as_of=o.as_of
         )
         write_outputs(result, run.work)
         log.info(result.extract.reconciliation())
@@ -221,9 +234,16 @@ def _audit_step(run: _Run) -> AuditResult:
 
 
 def _notebook_steps(run: _Run, notebooks: list[Path], shared: dict[str, Any]) -> None:
+    from auditlib.pack.notebooks import declared_parameters
+
     for source in notebooks:
         name = source.stem
-        with run.step(name):
+        with run.step(name) as step:
+            declared = declared_parameters(source)
+            missing = [k for k in SKIP_WHEN_EMPTY if k in declared and not shared.get(k)]
+            if missing:
+                step.status, step.detail = "skipped", SKIP_WHEN_EMPTY[missing[0]]
+                continue
             # each notebook writes into its own folder of the pack; later ones read earlier
             given = dict(shared, output_dir=name)
             summary = Path("01_data_quality") / "summary.json"
@@ -249,8 +269,37 @@ def _board_step(run: _Run) -> None:
             learning_dir=learning if learning.is_dir() else None,
             min_count=run.config.min_published_count,
             prepared_on=run.started.astimezone().date(),
+            ombudsman=_ombudsman_section(run),
         )
         write_board_paper(paper, run.work)
+
+
+def _ombudsman_section(run: _Run) -> Any:
+    """The board paper's Ombudsman section, when a findings file is configured."""
+    if _findings(run.config) is None or run.result is None:
+        return None
+    from auditlib.ombudsman import board_section, from_config
+
+    view = from_config(
+        run.config, complaints=run.result.extract.complaints, period=run.result.period
+    )
+    if view is None:
+        return None
+    return board_section(view, threshold=run.config.min_published_count)
+
+
+def _scan_step(run: _Run, result: AuditResult) -> None:
+    """Search every file of the pack for the extract's personal data; any find fails it."""
+    from auditlib.privacy import personal_values, scan_outputs
+
+    with run.step(_SCAN) as step:
+        found = scan_outputs(run.work, personal_values(result.extract.complaints))
+        kinds = sorted({f"{r['file']} ({r['kind']})" for r in found.iter_rows(named=True)})
+        run.checks["personal_data_scan"] = {"passed": not kinds, "findings": kinds}
+        if kinds:
+            step.status = "failed"
+            reason = f"personal data found in {len(kinds)} place(s): {'; '.join(kinds[:5])}"
+            raise PackFailed(_SCAN, reason, 1)
 
 
 def _quality_check(run: _Run) -> int:
@@ -364,7 +413,7 @@ def build_pack(options: PackOptions) -> PackResult:
     run = _Run(options)
     notebooks_dir = options.notebooks or run.config.notebooks
     notebooks = discover(Path(notebooks_dir)) if notebooks_dir else []
-    advance = _progress(run, 3 + len(notebooks))
+    advance = _progress(run, 4 + len(notebooks))
     status, exit_code, failure = "complete", 0, None
     try:
         advance("audit")
@@ -379,6 +428,8 @@ def build_pack(options: PackOptions) -> PackResult:
             _notebook_steps(run, [source], run.parameters)
         advance("board paper")
         _board_step(run)
+        advance("personal-data scan")
+        _scan_step(run, result)
         exit_code = _quality_check(run)
         if exit_code:
             status = "check_failed"
