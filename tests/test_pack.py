@@ -88,8 +88,11 @@ def test_manifest_has_inputs_steps_versions_and_every_file_checksummed(pack):
         "01_data_quality",
         "02_self_assessment",
         "03_learning",
+        "04_ombudsman",
         "board_paper",
+        "personal_data_scan",
     ]
+    assert m["checks"]["personal_data_scan"] == {"passed": True, "findings": []}
     assert all(s["status"] == "done" and s["seconds"] >= 0 for s in m["steps"])
     assert m["packages"]["polars"]
     assert m["parameters"]["period_start"] == "2025-04-01"
@@ -232,6 +235,26 @@ def test_a_failing_notebook_leaves_a_folder_marked_failed(root, tmp_path):
     assert (m["status"], m["exit_code"]) == ("failed", 3)
     assert [s["status"] for s in m["steps"]] == ["done", "done", "failed"]
     assert not (folder / "board_paper.pdf").exists()
+
+
+def test_personal_data_in_any_file_fails_the_pack_with_exit_1(root, tmp_path):
+    notebooks = tmp_path / "nbs"
+    _notebook(
+        notebooks,
+        "01_leaky.ipynb",
+        "from pathlib import Path\nPath(output_dir).mkdir()\n"
+        "Path(output_dir, 'note.csv').write_text('contact,jo.bloggs@example.invalid\\n')",
+    )
+    out = tmp_path / "packs"
+    done = _run(root, "--out", str(out), "--notebooks", str(notebooks))
+    assert done.returncode == 1
+    assert "personal data found" in done.stderr
+    assert "01_leaky/note.csv (email)" in done.stderr
+    assert "jo.bloggs" not in done.stderr
+    (folder,) = list(out.iterdir())
+    assert folder.name.endswith("-FAILED")
+    m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert m["checks"]["personal_data_scan"]["passed"] is False
 
 
 def test_unusable_input_is_exit_2_with_one_line(root, tmp_path):

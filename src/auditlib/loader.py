@@ -161,7 +161,10 @@ def load_complaints(
 
 
 def read_table(
-    path: str | Path, choose: Callable[[list[str]], list[str] | None] | None = None
+    path: str | Path,
+    choose: Callable[[list[str]], list[str] | None] | None = None,
+    *,
+    what: str = "extract",
 ) -> tuple[pl.DataFrame, str]:
     """Read a CSV, XLSX or Parquet file as the loader does; return it and its kind.
 
@@ -176,7 +179,7 @@ def read_table(
         suffix = path.suffix or "a file with no extension"
         msg = f"cannot read {suffix}; expected one of {', '.join(SUFFIXES)}"
         raise InputError(source, msg)
-    check_file(path, what="extract")
+    check_file(path, what=what)
     if path.stat().st_size == 0:
         raise InputError(source, "the file is empty")
     return _read(path, kind, choose or (lambda _headers: None)), kind

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import base64
 import io
-from datetime import datetime
+import os
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -52,13 +56,42 @@ def write_pdf(paper: BoardPaper, path: str | Path) -> Path:
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    document = weasyprint.HTML(string=html(paper, images="png")).render()
-    document.metadata.title = paper.title
-    document.metadata.authors = [paper.landlord]
-    document.metadata.created = FIXED_TIME.isoformat()
-    document.metadata.modified = FIXED_TIME.isoformat()
-    document.write_pdf(path)
+    # font subsetting stamps the fonts with the time unless told otherwise
+    with _source_date():
+        document = weasyprint.HTML(string=html(paper, images="png")).render()
+        document.metadata.title = paper.title
+        document.metadata.authors = [paper.landlord]
+        document.metadata.created = FIXED_TIME.isoformat()
+        document.metadata.modified = FIXED_TIME.isoformat()
+        document.write_pdf(path)
     return path
+
+
+@contextmanager
+def _source_date() -> Iterator[None]:
+    """SOURCE_DATE_EPOCH set to :data:`FIXED_TIME` for the duration (reproducible builds)."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(FIXED_TIME.replace(tzinfo=UTC).timestamp()))
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+def _fixed_zip_times(path: Path) -> None:
+    """Rewrite a ZIP-based document with every member dated :data:`FIXED_TIME`."""
+    with zipfile.ZipFile(path) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    stamp = FIXED_TIME.timetuple()[:6]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in members:
+            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, data)
 
 
 def write_docx(paper: BoardPaper, path: str | Path) -> Path:
@@ -109,6 +142,7 @@ def write_docx(paper: BoardPaper, path: str | Path) -> Path:
             box.style = "Table Grid"
             box.rows[0].height = Cm(6)
     doc.save(str(path))
+    _fixed_zip_times(path)
     return path
 
 

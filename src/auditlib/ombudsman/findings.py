@@ -310,7 +310,7 @@ def load_findings(path: str | Path, *, mapping: FindingsMapping | None = None) -
             raise InputError(source, msg, column=missing[0])
         return list(renames)
 
-    raw, kind = read_table(path, choose)
+    raw, kind = read_table(path, choose, what="findings file")
     if raw.height == 0:
         raise InputError(source, "the file has a header but no findings")
     first_row = 1 if kind == "parquet" else 2

@@ -108,6 +108,9 @@ def export_html(executed: Path, html: Path) -> Path:
     from nbconvert import HTMLExporter
 
     notebook = nbformat.read(str(executed), as_version=4)
+    # papermill gives its injected cell a random id; number the cells so the page is stable
+    for index, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{index}"
     exporter = HTMLExporter(
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
     )

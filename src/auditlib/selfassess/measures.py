@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -63,6 +65,8 @@ class MeasureContext:
     calendar: WorkingCalendar
     quality: pl.DataFrame | None = None
     min_count: int = 5
+    #: the Ombudsman's figures about the landlord (from ombudsman.self_assessment_figures)
+    ombudsman: dict[str, Any] | None = None
 
     @property
     def period(self) -> Period:
@@ -868,6 +872,37 @@ def _categories(ctx: MeasureContext) -> DataEvidence:
     )
 
 
+def _ombudsman_findings(ctx: MeasureContext) -> DataEvidence:
+    """Code 8.1(c), (e), (f) and 9.7(c): what the Ombudsman found about the landlord."""
+    name = "ombudsman_findings"
+    o = ctx.ombudsman
+    if o is None:
+        return DataEvidence(
+            name,
+            "missing",
+            "the Ombudsman's findings are not given: set 'ombudsman: findings' "
+            "in the configuration to show them here",
+            "—",
+        )
+    label = ctx.period.label
+    n = ctx.count_text
+    text = (
+        f"the Housing Ombudsman made {n(o['findings'])} findings in {n(o['cases'])} cases about "
+        f"{o['landlord']} with decisions in {label}"
+    )
+    if o.get("upheld_pct") is not None and o["counted"] >= ctx.min_count:
+        text += (
+            f"; {n(o['upheld'])} upheld ({o['upheld_pct']:.1f}%, 95% interval "
+            f"{o['upheld_low_pct']:.1f}% to {o['upheld_high_pct']:.1f}%; all landlords "
+            f"{o['sector_upheld_pct']:.1f}%)"
+        )
+    text += (
+        f"; {n(o['complaint_handling_findings'])} on complaint handling, "
+        f"{n(o['complaint_handling_failures'])} of them failures"
+    )
+    return DataEvidence(name, "measured", text, f"04_ombudsman: {Path(o['source']).name}")
+
+
 def _annual_report(ctx: MeasureContext) -> DataEvidence:
     text = (
         f"the annual figures for {ctx.period.label} (volumes by stage, category, channel and "
@@ -900,6 +935,7 @@ MEASURES: dict[str, Measure] = {
     "compensation": _compensation,
     "categories": _categories,
     "annual_report": _annual_report,
+    "ombudsman_findings": _ombudsman_findings,
 }
 
 

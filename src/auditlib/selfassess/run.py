@@ -326,7 +326,13 @@ def self_assess(
         )
 
     checks = _quality_checks(quality)
-    ctx = MeasureContext(result, config.calendar(), _frame(checks), config.min_published_count)
+    ctx = MeasureContext(
+        result,
+        config.calendar(),
+        _frame(checks),
+        config.min_published_count,
+        ombudsman=_ombudsman(config, result),
+    )
     needed = {r.data for r in book.rules.values() if r.data} | {
         m for r in book.rules.values() for m in r.context
     }
@@ -386,6 +392,16 @@ def self_assess(
         changes=compare(answers, last) if last else None,
         notes=tuple(notes),
     )
+
+
+def _ombudsman(config: AuditConfig, result: AuditResult) -> dict[str, Any] | None:
+    """The Ombudsman's figures about the landlord, when a findings file is configured."""
+    if not (config.ombudsman or {}).get("findings"):
+        return None
+    from auditlib.ombudsman import from_config, self_assessment_figures
+
+    view = from_config(config, complaints=result.extract.complaints, period=result.period)
+    return self_assessment_figures(view) if view is not None else None
 
 
 def _frame(checks: list[dict[str, Any]] | None) -> pl.DataFrame | None:
