@@ -422,39 +422,63 @@ def _actions(learning_dir: Path | None) -> Section:
     )
 
 
+#: the Ombudsman tables a board paper shows, and their columns (the rest are in the pack)
+OMBUDSMAN_TABLES: dict[str, tuple[str, ...]] = {
+    "Findings by year": ("year", "findings", "upheld", "upheld_pct", "sector_upheld_pct"),
+    "Complaint handling findings": ("year", "findings", "failures"),
+    "Ombudsman categories against our own": (
+        "ombudsman_category",
+        "ombudsman_findings",
+        "own_complaints",
+        "verdict",
+    ),
+}
+OMBUDSMAN_CHARTS = ("upheld_trend", "funnel_upheld")
+_OMBUDSMAN_HEADINGS = {
+    "year": "Year",
+    "findings": "Findings",
+    "upheld": "Upheld",
+    "upheld_pct": "% upheld",
+    "sector_upheld_pct": "% upheld, all landlords",
+    "failures": "Failures",
+    "ombudsman_category": "Ombudsman category",
+    "ombudsman_findings": "Ombudsman findings",
+    "own_complaints": "Our complaints",
+    "verdict": "Reading",
+}
+
+
 def _ombudsman(section: Any, charts: bool) -> Section:
     """The Ombudsman's findings about the landlord (Code 8.1(c), (e), (f); 9.7(c))."""
     tables = []
-    for name, frame in section.tables.items():
-        shown = frame.with_columns(pl.all().cast(pl.String).fill_null("—"))
-        numeric = tuple(
-            all(
-                v == "—"
-                or v.replace(",", "").replace(".", "").lstrip("-").isdigit()
-                or v.startswith("fewer than")
-                for v in shown[c].to_list()
-            )
-            for c in shown.columns
+    for title, wanted in OMBUDSMAN_TABLES.items():
+        frame = section.tables.get(title)
+        if frame is None or frame.is_empty():
+            continue
+        shown = frame.select([c for c in wanted if c in frame.columns]).with_columns(
+            pl.all().cast(pl.String).fill_null("—")
         )
+        numeric = tuple(c not in ("year", "ombudsman_category", "verdict") for c in shown.columns)
         tables.append(
             Table(
-                name.replace("_", " ").capitalize(),
-                tuple(c.replace("_", " ") for c in shown.columns),
+                title,
+                tuple(_OMBUDSMAN_HEADINGS.get(c, c) for c in shown.columns),
                 tuple(tuple(row) for row in shown.iter_rows()),
                 numeric=numeric,
             )
         )
     drawn = tuple(
-        _chart(chart, name.replace("_", " ").capitalize(), section.headline)
-        for name, chart in section.charts.items()
-        if charts and chart is not None
+        _chart(section.charts[name], name.replace("_", " ").capitalize(), section.headline)
+        for name in OMBUDSMAN_CHARTS
+        if charts and section.charts.get(name) is not None
     )
+    notes = (*section.notes, "Every table of the Ombudsman's view is in 04_ombudsman of the pack.")
     return Section(
         section.title,
         paragraphs=(section.headline,),
         tables=tuple(tables),
         charts=drawn,
-        after=tuple(section.notes),
+        after=notes,
     )
 
 

@@ -123,6 +123,8 @@ def write_docx(paper: BoardPaper, path: str | Path) -> Path:
     doc.add_paragraph().add_run(f"{paper.subtitle}. Prepared on {paper.prepared_on}.").italic = True
     width = Cm(21.0 - 2 * 2.0)
     for number, s in enumerate(paper.sections, start=1):
+        if number == len(paper.sections):  # the governing body's response on a page of its own
+            doc.add_page_break()
         doc.add_heading(f"{number}. {s.title}", level=1)
         for text in s.paragraphs:
             doc.add_paragraph(text)
