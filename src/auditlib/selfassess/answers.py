@@ -406,7 +406,7 @@ def _needs(provision: str, missing: list[str], evidence: list[Evidence], src: So
     for source in missing:
         if source == "attestation":
             latest = src.latest_attestation(provision)
-            where = src.attestations_name or "config/attestations.yaml"
+            where = src.attestations_name or "attestations.yaml"
             out.append(
                 f"a current attestation: the latest, of {latest.date.isoformat()}, is older than "
                 f"{src.max_age_months} months"

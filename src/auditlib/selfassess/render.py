@@ -146,8 +146,20 @@ def _text(sheet: Worksheet, row: int, col: int, value: Any, cell_format: Any) ->
         sheet.write_string(row, col, str(neutralise_text(str(value))), cell_format)
 
 
+def _print_setup(sheet: Worksheet, *, repeat_header: bool = True) -> None:
+    """A4 landscape, one page wide, the header row on every printed page."""
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    sheet.set_footer("&L&8&A&R&8Page &P of &N")
+    if repeat_header:
+        sheet.repeat_rows(0)
+
+
 def _summary_sheet(book: Workbook, sa: SelfAssessment, fmt: dict[str, Any]) -> None:
     sheet = book.add_worksheet("Summary")
+    _print_setup(sheet, repeat_header=False)
     sheet.hide_gridlines(2)
     title, subtitle = _headers(sa)
     sheet.write_string(0, 0, title, fmt["title"])
@@ -184,6 +196,7 @@ def _summary_sheet(book: Workbook, sa: SelfAssessment, fmt: dict[str, Any]) -> N
 def _section_sheet(book: Workbook, rows: pl.DataFrame, fmt: dict[str, Any]) -> None:
     first = rows.row(0, named=True)
     sheet = book.add_worksheet(sheet_name(first["section"], first["section_title"]))
+    _print_setup(sheet)
     for i, (heading, width) in enumerate(FORM_COLUMNS):
         sheet.set_column(i, i, width)
         sheet.write_string(0, i, heading, fmt["header"])
@@ -201,10 +214,13 @@ def _section_sheet(book: Workbook, rows: pl.DataFrame, fmt: dict[str, Any]) -> N
             height = max(height, _lines(value or "", FORM_COLUMNS[c][1]))
         sheet.set_row(r, min(409, 13.5 * height + 3))
     sheet.autofilter(0, 0, rows.height, len(keys) - 1)
+    # printed, the sheet is the Ombudsman's form: its five columns (the rest are working notes)
+    sheet.print_area(0, 0, rows.height, 4)
 
 
 def _figures_sheet(book: Workbook, sa: SelfAssessment, fmt: dict[str, Any]) -> None:
     sheet = book.add_worksheet("Annual figures")
+    _print_setup(sheet, repeat_header=False)
     sheet.set_column(0, 0, 34)
     sheet.set_column(1, 8, 16)
     sheet.write_string(
@@ -254,6 +270,7 @@ def _figures_sheet(book: Workbook, sa: SelfAssessment, fmt: dict[str, Any]) -> N
 def _changes_sheet(book: Workbook, sa: SelfAssessment, fmt: dict[str, Any]) -> None:
     assert sa.changes is not None
     sheet = book.add_worksheet("Changes")
+    _print_setup(sheet)
     widths = (12, 16, 16, 12)
     for i, (name, width) in enumerate(zip(sa.changes.columns, widths, strict=True)):
         sheet.set_column(i, i, width)

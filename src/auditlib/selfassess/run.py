@@ -351,7 +351,7 @@ def self_assess(
         policy_name=policy_name,
         policy_reviewed=reviewed,
         attestations=given,
-        attestations_name=str(attestations) if attestations is not None else None,
+        attestations_name=Path(attestations).name if attestations is not None else None,
         overrides=overridden,
         assessed_on=assessed_on,
         max_age_months=settings.attestation_max_age_months,
