@@ -235,7 +235,9 @@ CONTACT_PATTERNS: tuple[tuple[str, str, str], ...] = (
 SCAN_PATTERNS: tuple[tuple[str, str], ...] = (
     # bounded and anchored, so a long run of letters (base64, CSS) costs linear time
     ("email", r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+"),
-    ("uk_phone", r"(?:\+44\s?\(?0?\)?\s?|\b0)\d(?:[\s-]?\d){8,9}\b"),
+    # a number as people write one (07700 900123, 020 7946 0000, +44 7700 900123), not a
+    # run of table figures that happens to start with 0
+    ("uk_phone", r"(?<![\w.,])(?:\+44\s?(?:\(0\)\s?)?|0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\w)"),
     ("ni_number", r"\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"),
     ("postcode", r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"),
 )

@@ -187,7 +187,7 @@ def _parameters(run: _Run, result: AuditResult) -> dict[str, Any]:
         "extract_path": _abs(Path(result.extract.source)),
         "config_path": _abs(config.path),
         "mapping_path": _abs(config.mapping),
-        "quality_path": _abs(o.quality_settings or config.data_quality),
+        "quality_path": _abs(_quality_settings(run)),
         "policy_path": _abs(o.policy),
         "attestations_path": _abs(o.attestations),
         "overrides_path": _abs(o.overrides),
@@ -200,6 +200,15 @@ def _parameters(run: _Run, result: AuditResult) -> dict[str, Any]:
         "findings_path": _abs(_findings(config)),
         "landlord": "",
     }
+
+
+def _quality_settings(run: _Run) -> Path | None:
+    """The data-quality settings: as given, as configured, else the project's own."""
+    given = run.options.quality_settings or run.config.data_quality
+    if given is not None:
+        return given
+    project = Path("config") / "quality.yaml"
+    return project if project.is_file() else None
 
 
 def _findings(config: AuditConfig) -> Path | None:
@@ -330,16 +339,14 @@ def _write_manifest(run: _Run, status: str, exit_code: int, failure: str | None)
         manifest.describe_input("extract", Path(result.extract.source) if result else o.extract),
         manifest.describe_input("config", run.config.path),
         manifest.describe_input("mapping", run.config.mapping),
-        manifest.describe_input(
-            "data_quality_settings", o.quality_settings or run.config.data_quality
-        ),
+        manifest.describe_input("data_quality_settings", _quality_settings(run)),
         manifest.describe_input("policy", o.policy),
         manifest.describe_input("attestations", o.attestations),
         manifest.describe_input("overrides", o.overrides),
         manifest.describe_input("previous_self_assessment", o.previous_self_assessment),
         manifest.describe_input("previous_plan", o.previous_plan),
     ]
-    notebooks = o.notebooks or run.config.notebooks
+    notebooks = o.notebooks or run.config.notebooks or _local_notebooks()
     if notebooks:
         inputs += [manifest.describe_input("notebook", p) for p in discover(Path(notebooks))]
     parameters = {k: v for k, v in run.parameters.items() if k != "output_dir"}
@@ -401,6 +408,12 @@ def _progress(run: _Run, total: int) -> Callable[[str], None]:
     return advance
 
 
+def _local_notebooks() -> Path | None:
+    """``notebooks/`` in the working folder, when no configuration names a folder."""
+    here = Path("notebooks")
+    return here if discover(here) else None
+
+
 def build_pack(options: PackOptions) -> PackResult:
     """Run the whole audit into one evidence pack folder; never raises for a failed step.
 
@@ -411,7 +424,7 @@ def build_pack(options: PackOptions) -> PackResult:
         every step with its status and duration, and the headline figures.
     """
     run = _Run(options)
-    notebooks_dir = options.notebooks or run.config.notebooks
+    notebooks_dir = options.notebooks or run.config.notebooks or _local_notebooks()
     notebooks = discover(Path(notebooks_dir)) if notebooks_dir else []
     advance = _progress(run, 4 + len(notebooks))
     status, exit_code, failure = "complete", 0, None
