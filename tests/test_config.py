@@ -83,4 +83,5 @@ def test_closure_days_reach_the_calendar(tmp_path):
     path.write_text("closure_days: [2025-12-29]\nextra_holidays: [2028-01-03]\n", encoding="utf-8")
     calendar = AuditConfig.load(path).calendar()
     assert not calendar.is_working_day(date(2025, 12, 29))
-    assert calendar.last_year == 2028
+    assert calendar.last_year == 2100
+    assert not calendar.is_working_day(date(2028, 1, 3))

@@ -103,11 +103,20 @@ def test_closure_days_stop_the_clock():
     assert row["stage1_ack_working_days"] == 5
 
 
-def test_dates_beyond_the_holiday_table_are_refused():
-    """A 2029 date cannot be counted without that year's bank holidays."""
-    frame = complaints_frame([{"stage1_received_date": "2029-01-08"}])
-    with pytest.raises(CalendarRangeError, match="2029"):
-        assess(frame, calendar=CAL, as_of=date(2029, 2, 1))
+def test_dates_beyond_the_calendar_are_refused():
+    """A date past 2100 cannot be counted: it is refused, never counted without holidays."""
+    frame = complaints_frame([{"stage1_received_date": "2101-01-10"}])
+    with pytest.raises(CalendarRangeError, match="2101"):
+        assess(frame, calendar=CAL, as_of=date(2101, 2, 1))
+
+
+def test_a_2029_complaint_is_counted_with_that_years_holidays():
+    """Received Thursday 29 March 2029; Good Friday 30 March and Easter Monday 2 April."""
+    frame = complaints_frame(
+        [{"stage1_received_date": "2029-03-29", "stage1_acknowledged_date": "2029-04-03"}]
+    )
+    row = assess(frame, calendar=CAL, as_of=date(2029, 5, 1)).row(0, named=True)
+    assert row["stage1_ack_working_days"] == 1
 
 
 # Property: the vectorised assessment agrees with a day-by-day walk -------------------

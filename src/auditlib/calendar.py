@@ -3,7 +3,8 @@
 The counting rules live here and nowhere else (see docs/rules.md):
 
 * a working day is Monday to Friday that is not an England and Wales bank holiday
-  (one-off days included) nor a closure day the landlord lists in its configuration;
+  (one-off days included, from the ``holidays`` package at run time) nor a closure day
+  the landlord lists in its configuration;
 * the working days elapsed from event A to event B are the working days D with
   ``A < D <= B``: the day of the event is day 0 and the first working day after it is
   day 1, even when the event fell on a weekend or a bank holiday;
@@ -13,34 +14,48 @@ The counting rules live here and nowhere else (see docs/rules.md):
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
-from importlib import resources
+from functools import cache, cached_property
 
 import numpy as np
 import polars as pl
 
 from auditlib.errors import CalendarRangeError
 
-_BANK_HOLIDAYS_FILE = "bank_holidays_england_wales.csv"
 _UNIX_EPOCH = date(1970, 1, 1)
+#: the years the calendar covers: those a date in an extract can plausibly have
+#: (``auditlib.dates`` reads no year outside them either)
+FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
-def bank_holidays_england_wales() -> dict[date, str]:
-    """England and Wales bank holidays shipped with the package, date to name.
+def bank_holidays_england_wales(
+    first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR
+) -> dict[date, str]:
+    """England and Wales bank holidays from the ``holidays`` package, date to name.
+
+    Weekdays only: when Christmas falls on a Saturday the bank holiday is the substitute
+    Monday, listed here, and the Saturday is no working day anyway. One-off days
+    proclaimed before the installed release of the package (pinned by the lock file)
+    are included; a later one goes under ``extra_holidays`` in the configuration.
 
     Examples
     --------
     >>> bank_holidays_england_wales()[date(2023, 5, 8)]
-    'Coronation of King Charles III'
+    'Coronation of Charles III'
+    >>> date(2028, 12, 25) in bank_holidays_england_wales()
+    True
     """
-    text = resources.files("auditlib.data").joinpath(_BANK_HOLIDAYS_FILE).read_text("utf-8")
-    return {
-        date.fromisoformat(row["date"]): row["name"] for row in csv.DictReader(text.splitlines())
-    }
+    return dict(_from_package(first_year, last_year))
+
+
+@cache
+def _from_package(first_year: int, last_year: int) -> tuple[tuple[date, str], ...]:
+    import holidays
+
+    found = holidays.country_holidays("GB", subdiv="ENG", years=range(first_year, last_year + 1))
+    return tuple((day, str(name)) for day, name in sorted(found.items()) if day.weekday() < 5)
 
 
 @dataclass(frozen=True)
@@ -70,12 +85,13 @@ class WorkingCalendar:
     ) -> WorkingCalendar:
         """The England and Wales calendar with a landlord's closure days added.
 
-        ``extra_holidays`` extends the years covered (for example a new year's bank
-        holidays before the package is updated); ``closure_days`` are office closures.
+        It covers 1990 to 2100. ``extra_holidays`` adds bank holidays the installed
+        ``holidays`` package does not know yet (a one-off day proclaimed after its
+        release) and extends the years covered; ``closure_days`` are office closures.
         """
         known = set(bank_holidays_england_wales())
         extra = set(extra_holidays)
-        years = {d.year for d in known | extra}
+        years = {FIRST_YEAR, LAST_YEAR} | {d.year for d in extra}
         days = known | extra | set(closure_days)
         return cls(
             holidays=tuple(sorted(days)),
