@@ -108,22 +108,22 @@ def run_inputs(args: argparse.Namespace, extract: Path | None = None) -> Any:
     """
     from dataclasses import replace
 
-    from auditlib.config import AuditConfig, Homes
+    from auditlib.config import AuditConfig, command_line_homes
     from auditlib.tsm import Period
 
-    config = AuditConfig.load(args.config)
+    config, note = AuditConfig.for_extract(args.config, extract or args.extract)
     if args.mapping:
         config = replace(config, mapping=args.mapping)
     extract = extract or args.extract or config.extract
     if extract is None:
         msg = "no extract given: name one on the command line or as 'extract' in the config"
         raise ConfigError(str(config.path or "(no configuration file)"), msg)
-    homes = None
-    if args.homes or args.homes_lcra or args.homes_lcho:
-        by_tenure = dict(config.homes.by_tenure)
-        by_tenure |= {k: v for k, v in (("LCRA", args.homes_lcra), ("LCHO", args.homes_lcho)) if v}
-        total = args.homes  # None: Homes adds up the tenures
-        homes = Homes(total=total, by_tenure=by_tenure)
+    homes, homes_note = command_line_homes(
+        args.homes, args.homes_lcra, args.homes_lcho, config.homes
+    )
+    for line in (note, homes_note):
+        if line:
+            print(f"auditlib: {line}", file=sys.stderr)
     period = None
     if args.period_start or args.period_end:
         if not (args.period_start and args.period_end):

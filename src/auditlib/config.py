@@ -2,6 +2,12 @@
 
 One YAML file a landlord edits (``config/auditlib.yaml``); paths in it are relative to
 the file itself. Nothing is read at import time; command-line options override it.
+
+No settings are borrowed (:meth:`AuditConfig.for_extract`): the default file
+``config/auditlib.yaml`` is used only when no extract is named or when it names that
+very extract, so another landlord's name, homes and targets never reach a figure; and
+homes given on the command line replace the configuration's as a whole
+(:func:`command_line_homes`).
 """
 
 from __future__ import annotations
@@ -102,6 +108,36 @@ class AuditConfig:
         return cls.from_dict(data, path=path)
 
     @classmethod
+    def for_extract(
+        cls, path: str | Path | None, extract: str | Path | None
+    ) -> tuple[AuditConfig, str | None]:
+        """The configuration a command uses for ``extract``, and why the default is not used.
+
+        A file named (``path``) is always used. Without one, ``config/auditlib.yaml``
+        is used only when no extract is named or when its ``extract`` is the same file;
+        otherwise no configuration at all, and the second value says so in one line.
+
+        Examples
+        --------
+        >>> config, note = AuditConfig.for_extract(None, "their_export.csv")
+        >>> config.landlord, config.homes.total, config.landlord_targets
+        ('landlord', None, None)
+        """
+        if path is not None or extract is None:
+            return cls.load(path), None
+        if not DEFAULT_CONFIG.is_file():
+            return cls(), None
+        default = cls.load(DEFAULT_CONFIG)
+        if default.extract is not None and _same_file(default.extract, Path(extract)):
+            return default, None
+        names = f"for {default.extract}" if default.extract else "not for any named extract"
+        note = (
+            f"{DEFAULT_CONFIG} is not used: it is {names}, not {extract}; no landlord "
+            "name, homes or targets are set (pass --config, or write one with auditlib init)"
+        )
+        return cls(), note
+
+    @classmethod
     def from_dict(cls, data: dict[str, Any], *, path: Path | None = None) -> AuditConfig:
         """Build from parsed YAML; ``path`` anchors relative paths."""
         source = str(path) if path else "(configuration)"
@@ -182,6 +218,52 @@ def _learning(data: Any, source: str) -> LearningSettings:
     from auditlib.learning.settings import LearningSettings
 
     return LearningSettings.from_dict(data, source=source)
+
+
+def command_line_homes(
+    total: int | None, lcra: int | None, lcho: int | None, configured: Homes
+) -> tuple[Homes | None, str | None]:
+    """Homes given on the command line, which replace the configuration's as a whole.
+
+    Returns ``(None, None)`` when none is given. The two sources are never merged, so
+    no rate is worked out on one landlord's total and another's tenure split. Refused
+    with a one-line :class:`ConfigError`: one tenure's homes alone with no total (the
+    total would be that tenure's homes), and tenure homes adding up to more than the
+    total. The second value says why a configured split is left out.
+
+    Examples
+    --------
+    >>> homes, note = command_line_homes(30000, None, None, Homes(by_tenure={"LCRA": 8800}))
+    >>> homes.total, homes.by_tenure, note.split(":")[0]
+    (30000, {}, 'CH01 and CH02 are not split by tenure')
+    """
+    if total is None and lcra is None and lcho is None:
+        return None, None
+    source = "(command line)"
+    by_tenure = {k: v for k, v in (("LCRA", lcra), ("LCHO", lcho)) if v is not None}
+    if total is None and len(by_tenure) == 1:
+        msg = (
+            "give --homes-lcra and --homes-lcho together, or --homes for the total too: "
+            "one tenure's homes alone cannot be the total"
+        )
+        raise ConfigError(source, msg)
+    if total is not None and sum(by_tenure.values()) > total:
+        msg = f"--homes {total:,} is fewer than the LCRA and LCHO homes given together"
+        raise ConfigError(source, msg)
+    note = None
+    if configured.by_tenure and not by_tenure:
+        note = (
+            "CH01 and CH02 are not split by tenure: --homes replaces the configuration's "
+            "homes and gives no LCRA/LCHO split (add --homes-lcra and --homes-lcho)"
+        )
+    return Homes(total=total, by_tenure=by_tenure), note
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
 
 
 def _targets_from_profile(path: Path) -> Targets:

@@ -330,7 +330,8 @@ def validate_extract(
     settings
         Data-quality settings or their file (default ``config/quality.yaml``).
     config
-        The audit configuration or its file, for the mapping and ``as_of``.
+        The audit configuration or its file, for the mapping and ``as_of``. Default:
+        ``config/auditlib.yaml`` only if it names this extract (no borrowed settings).
     mapping
         A mapping or mapping file; overrides the configuration's.
     as_of
@@ -345,7 +346,7 @@ def validate_extract(
     if not isinstance(settings, QualitySettings):
         settings = QualitySettings.load(settings)
     if not isinstance(config, AuditConfig):
-        config = AuditConfig.load(config)
+        config, _ = AuditConfig.for_extract(config, path)
     if mapping is None:
         mapping = config.load_mapping()
     suite = settings.read_suite()

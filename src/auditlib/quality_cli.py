@@ -8,6 +8,7 @@ only inside the handler, through :mod:`auditlib.quality`.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,9 @@ def _validate(args: argparse.Namespace) -> int:
         for row in settings.catalogue().iter_rows(named=True):
             print(f"{row['severity']:<9} {row['check']:<45} Code {row['provision']}")
         return 0
-    config = AuditConfig.load(args.config)
+    config, note = AuditConfig.for_extract(args.config, args.extract)
+    if note:
+        print(f"auditlib: {note}", file=sys.stderr)
     extract = args.extract or config.extract
     if extract is None:
         msg = "no extract given: name one on the command line or as 'extract' in the config"
