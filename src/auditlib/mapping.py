@@ -14,6 +14,12 @@ A mapping file is YAML that a landlord edits (see ``config/mapping.yaml``)::
 
 Headers and labels are matched ignoring case, spaces and punctuation, so a header
 ``Complaint ID`` already matches ``complaint_id`` with no mapping at all.
+
+Common labels are understood with no mapping at all (``Partly Upheld`` is
+``partially_upheld``, ``General Needs Rented`` is ``LCRA``, ``Website`` is ``online``):
+the table is data, ``auditlib/data/label_synonyms.yaml``, and a mapping file overrides
+it. ``auditlib/data/header_synonyms.yaml`` lists the headers housing systems use for
+each column, which ``auditlib init`` matches an export's headers against.
 """
 
 from __future__ import annotations
@@ -21,40 +27,68 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from auditlib import schema
 from auditlib.errors import ConfigError
 
-# Labels understood without any mapping (after normalisation, see ``normalise``).
-_BUILTIN_LABELS: dict[str, dict[str, str]] = {
-    "outcome": {
-        "upheld": "upheld",
-        "fully_upheld": "upheld",
-        "partially_upheld": "partially_upheld",
-        "partly_upheld": "partially_upheld",
-        "part_upheld": "partially_upheld",
-        "not_upheld": "not_upheld",
-        "withdrawn": "withdrawn",
-    },
-    "tenure": {
-        "lcra": "LCRA",
-        "low_cost_rental": "LCRA",
-        "low_cost_rental_accommodation": "LCRA",
-        "lcho": "LCHO",
-        "low_cost_home_ownership": "LCHO",
-        "other": "other",
-    },
-    "channel": {c: c for c in schema.CHANNELS}
-    | {"telephone": "phone", "web": "online", "web_form": "online", "face_to_face": "in_person"},
-}
 _BUILTIN_FOR_COLUMN = {
     "stage1_outcome": "outcome",
     "stage2_outcome": "outcome",
     "tenure": "tenure",
     "channel": "channel",
 }
+
+
+_LABEL_SYNONYMS = "label_synonyms.yaml"
+_HEADER_SYNONYMS = "header_synonyms.yaml"
+
+
+@cache
+def _data_file(name: str) -> dict[str, Any]:
+    text = resources.files("auditlib.data").joinpath(name).read_text("utf-8")
+    data = yaml.safe_load(text)
+    assert isinstance(data, dict), name
+    return data
+
+
+def builtin_labels(column: str) -> dict[str, str]:
+    """The labels understood for a label column without a mapping: normalised label to
+    canonical label.
+
+    Examples
+    --------
+    >>> table = builtin_labels("channel")
+    >>> table["website"], table["face_to_face"], table["sms"]
+    ('online', 'in_person', 'other')
+    """
+    return dict(_builtin_table(_BUILTIN_FOR_COLUMN[column]))
+
+
+@cache
+def _builtin_table(kind: str) -> tuple[tuple[str, str], ...]:
+    table: dict[str, str] = {}
+    for canonical, synonyms in _data_file(_LABEL_SYNONYMS)[kind].items():
+        table[normalise(canonical)] = canonical
+        table |= {normalise(str(s)): canonical for s in synonyms}
+    return tuple(table.items())
+
+
+def header_synonyms() -> dict[str, tuple[str, ...]]:
+    """Headers housing systems use, by canonical column (the canonical name first).
+
+    Examples
+    --------
+    >>> header_synonyms()["complaint_id"][:2]
+    ('complaint_id', 'case ref')
+    """
+    listed = _data_file(_HEADER_SYNONYMS)
+    return {
+        c.name: (c.name, *(str(h) for h in listed.get(c.name) or ())) for c in schema.COLUMNS
+    }
 
 
 def normalise(text: str) -> str:
@@ -148,6 +182,5 @@ class Mapping:
         >>> Mapping().canonical_label("stage1_outcome", " Partly Upheld")
         'partially_upheld'
         """
-        table = dict(_BUILTIN_LABELS[_BUILTIN_FOR_COLUMN[column]])
-        table.update(self.labels.get(column, {}))
+        table = builtin_labels(column) | self.labels.get(column, {})
         return table.get(normalise(label), label.strip())
