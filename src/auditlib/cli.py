@@ -29,6 +29,7 @@ _SUBCOMMAND_MODULES: tuple[str, ...] = (
     "auditlib.quality_cli",
     "auditlib.selfassess.cli",
     "auditlib.ombudsman.cli",
+    "auditlib.onboard.cli",
 )
 
 

@@ -131,6 +131,44 @@ def _plausible(dates: pl.Expr) -> pl.Expr:
     return pl.when(year.is_between(*PLAUSIBLE_YEARS)).then(dates)
 
 
+_STYLE_NAMES = {
+    "%d/%m/%Y": "day first, dd/mm/yyyy",
+    "%Y-%m-%d": "ISO, yyyy-mm-dd",
+    "%d/%m/%y": "day first, dd/mm/yy",
+    "%d-%b-%Y": "day first, dd-Mon-yyyy",
+    "%d-%m-%Y": "day first, dd-mm-yyyy",
+    "%d.%m.%Y": "day first, dd.mm.yyyy",
+    "%d %B %Y": "day first, dd Month yyyy",
+    "%d %b %Y": "day first, dd Mon yyyy",
+    "%Y-%m-%d %H:%M:%S": "ISO with a time, yyyy-mm-dd hh:mm:ss",
+}
+
+
+def date_style(text: pl.Series) -> str | None:
+    """The commonest date style in a column of stripped text, in words; None if none.
+
+    Examples
+    --------
+    >>> date_style(pl.Series(["25/12/2025", "02/01/2026", None]))
+    'day first, dd/mm/yyyy'
+    >>> date_style(pl.Series(["46016", "46017"]))
+    'Excel serial day numbers'
+    """
+    probe = pl.DataFrame({"t": text.drop_nulls().head(2000)})
+    if probe.height == 0:
+        return None
+    scores = probe.select(
+        _plausible(pl.col("t").str.to_date(f, strict=False)).is_not_null().sum().alias(f)
+        for f in _FAST_FORMATS
+    ).row(0, named=True)
+    fmt = max(_FAST_FORMATS, key=lambda f: scores[f])
+    if scores[fmt]:
+        return _STYLE_NAMES[fmt]
+    if probe.select(pl.col("t").str.contains(_SERIAL).all()).item():
+        return "Excel serial day numbers"
+    return "mixed or other"
+
+
 def parse_date_series(
     text: pl.Series, *, excel_serials: bool = False
 ) -> tuple[pl.Series, bool, int | None]:

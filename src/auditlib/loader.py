@@ -481,3 +481,56 @@ def _split(checked: pl.DataFrame, source: str, extras: tuple[str, ...]) -> Extra
         msg = f"internal error: {extract.reconciliation()} does not add up"
         raise AssertionError(msg)
     return extract
+
+
+@dataclass(frozen=True)
+class RawExport:
+    """An export as read, before any mapping: every column kept, as text where the file is.
+
+    ``auditlib init`` and ``auditlib check-mapping`` look at exports through this, so
+    they read a file exactly as the audit does.
+    """
+
+    source: str
+    frame: pl.DataFrame
+    kind: str
+    #: ``utf-8``, ``utf-8-sig`` (with BOM) or ``cp1252`` for CSV; None otherwise
+    encoding: str | None = None
+    #: the CSV field separator; None otherwise
+    separator: str | None = None
+
+
+def read_export(path: str | Path) -> RawExport:
+    """Read an export whole, headers as written, with no mapping applied.
+
+    Raises
+    ------
+    InputError
+        The file is missing, empty, of a kind auditlib cannot read, or unreadable.
+    """
+    path = Path(path)
+    source = str(path)
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        suffix = path.suffix or "a file with no extension"
+        msg = f"cannot read {suffix}; expected one of {', '.join(SUFFIXES)}"
+        raise InputError(source, msg)
+    if not path.is_file():
+        raise InputError(source, "file not found")
+    if path.stat().st_size == 0:
+        raise InputError(source, "the file is empty")
+    frame = _read(path, kind, lambda headers: None)
+    if kind != "csv":
+        return RawExport(source, frame, kind)
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    else:
+        try:
+            data.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+    first_line = _as_utf8(data).split(b"\n", 1)[0]
+    separator = max((b",", b";", b"\t"), key=first_line.count).decode()
+    return RawExport(source, frame, kind, encoding, separator)

@@ -1,0 +1,1 @@
+"""From a landlord's own export to its first audit: ``auditlib init`` and ``check-mapping``."""
