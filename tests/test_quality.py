@@ -262,3 +262,23 @@ def test_each_loader_reason_is_named_by_a_check(tmp_path: Path) -> None:
         "R7": "stage2_acknowledged_needs_request",
     }
     assert found.filter(pl.col("check") == "complaint_id_unique").height == 2
+
+
+def test_an_unknown_channel_is_a_warning_and_website_is_online(tmp_path: Path) -> None:
+    """Critical means a Code figure would be wrong: no figure reads the channel label."""
+    text = generate_sample(300, 5, as_of=AS_OF, defect_rate=0).text
+    channel = (
+        pl.when(pl.int_range(pl.len()) % 10 == 0)
+        .then(pl.lit("Carrier pigeon"))
+        .when(pl.col("channel").str.strip_chars().str.to_lowercase() == "online")
+        .then(pl.lit("Website"))
+        .otherwise(pl.col("channel"))
+    )
+    path = tmp_path / "channels.csv"
+    text.with_columns(channel.alias("channel")).write_csv(path)
+    report = validate_extract(path, settings=SETTINGS, config=CONFIG, as_of=AS_OF)
+    failed = report.failed.row(by_predicate=pl.col("check") == "channel_allowed", named=True)
+    assert failed["severity"] == "warning"
+    assert failed["failing_rows"] == 30
+    assert report.passed
+    assert report.exit_code == 0

@@ -228,12 +228,12 @@ def rediscover_labels(discovery: Discovery, matches: dict[str, ColumnMatch]) -> 
 
 
 def _refuse_headerless(export: RawExport) -> None:
-    headers = export.frame.columns
-    looks_like_data = pl.Series(headers).str.contains(
-        r"^\s*(\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}|[\d.,£]+)\s*$"
-    )
-    if looks_like_data.sum() * 2 >= len(headers) or any(h.startswith("column_") for h in headers):
-        first = headers[int(looks_like_data.arg_max() or 0)]
+    """A first row holding a date, or mostly numbers, is data: the header row is missing."""
+    headers = pl.Series(export.frame.columns)
+    date_like = headers.str.contains(r"^\s*\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}\s*$")
+    number_like = headers.str.contains(r"^\s*[\d.,£]+\s*$")
+    if date_like.any() or number_like.sum() * 2 >= headers.len():
+        first = headers.filter(date_like | number_like)[0]
         msg = (
             f"the first row looks like data, not column names ({first!r}); export the "
             "file with its header row"

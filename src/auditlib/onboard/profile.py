@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from auditlib.dates import date_style, parse_date_series
+from auditlib.dates import date_style, month_first_evidence, parse_date_series
 from auditlib.loader import RawExport
 from auditlib.mapping import builtin_labels
 
@@ -86,7 +86,10 @@ def profile_column(column: pl.Series, *, excel_serials: bool = False) -> ColumnP
         return ColumnProfile(header, "empty", 0.0, 0.0, 0.0, 0.0, 0, 0.0, None, False, False, {})
     n = present.len()
     dates, day_first, month_first_at = parse_date_series(present, excel_serials=excel_serials)
-    date_share = float(dates.is_not_null().sum()) / n
+    # a date that reads only month first is still a date (the loader refuses the file)
+    _, only_month_first = month_first_evidence(pl.col("t"))
+    us_dates = present.to_frame("t").select(only_month_first).to_series()
+    date_share = float((dates.is_not_null() | us_dates).sum()) / n
     numbers = present.str.replace_all(r"[£,\s]", "").cast(pl.Float64, strict=False)
     number_share = float(numbers.is_not_null().sum()) / n
     flag_share = float(present.str.to_lowercase().is_in(_FLAGS).sum()) / n
