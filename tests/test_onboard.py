@@ -118,7 +118,7 @@ def test_unknown_labels_are_listed_with_counts_until_mapped(tmp_path, capsys):
     config = str(tmp_path / "l" / "auditlib.yaml")
     assert main(["check-mapping", "--config", config]) == 1
     out = capsys.readouterr().out
-    assert "tenure: 'Intermediate Rent' (2 rows), 'Gen. Needs Rented' (1 rows)" in out
+    assert "tenure: 'Intermediate Rent' (2 rows), 'Gen. Needs Rented' (1 row)" in out
     text = text.replace("    # Intermediate Rent: ?", "    Intermediate Rent: other  #")
     text = text.replace("    # Gen. Needs Rented: LCRA", "    Gen. Needs Rented: LCRA")
     mapping_file.write_text(text)

@@ -133,6 +133,8 @@ def profile_column(column: pl.Series, *, excel_serials: bool = False) -> ColumnP
 
 def profile_columns(export: RawExport, *, rows: int = 5000) -> dict[str, ColumnProfile]:
     """Profile every column of an export on its first ``rows`` rows, by header."""
-    head = export.frame.head(rows)
+    # rechunked: polars 2.1 panics gathering from the slice of a many-chunk string
+    # column in parse_date_series (seen on a 1,000,000-row CSV)
+    head = export.frame.head(rows).rechunk()
     serials = export.kind == "xlsx"
     return {name: profile_column(head[name], excel_serials=serials) for name in head.columns}
