@@ -81,7 +81,9 @@ class MappingCheck:
             lines.append("  none: every outcome, tenure and channel label is understood")
         for name, found in unmapped:
             allowed = ", ".join(schema.BY_NAME[name].labels)
-            listed = ", ".join(f"{label!r} ({rows:,} row{'s' * (rows != 1)})" for label, rows in found)
+            listed = ", ".join(
+                f"{label!r} ({rows:,} row{'s' * (rows != 1)})" for label, rows in found
+            )
             lines.append(f"  {name}: {listed}; one of {allowed}")
         lines += ["", "Not in this extract (optional), and what they evidence:"]
         for name in self.absent:
