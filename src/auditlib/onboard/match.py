@@ -71,6 +71,9 @@ _ABBREVIATIONS = {
     "gbp": "",
 }
 _DEADLINE_WORDS = frozenset({"due", "target", "deadline", "expected", "sla", "overdue"})
+_STAGE1_WORDS = frozenset({"1", "first", "initial"})
+_STAGE2_WORDS = frozenset({"2", "review", "final", "escalation", "escalated", "escalate"})
+_STOPWORDS = frozenset({"of", "to", "the", "for", "a", "an", "on", "at"})
 
 # How well each kind of content suits each kind of canonical column (0 rules it out).
 _FITS: dict[str, dict[str, float]] = {
@@ -188,6 +191,8 @@ class Discovery:
         styles: dict[str, int] = {}
         for column, header in self.mapped.items():
             style = self.profiles[header].date_style
+            if style and self.export.kind == "xlsx" and style.startswith("ISO with a time"):
+                style = "spreadsheet date cells"
             if column in schema.DATE_COLUMNS and style:
                 styles[style] = styles.get(style, 0) + 1
         return styles
@@ -241,6 +246,38 @@ def _refuse_headerless(export: RawExport) -> None:
         raise InputError(export.source, msg, row=1)
 
 
+def name_score(header: str, name: str, *, stage: int | None = None) -> float:
+    """How like a known name a header is, 0 to 100 (both already as :func:`words`).
+
+    The larger of rapidfuzz's token-sort ratio and, where every word of a name of two
+    or more words is in the header, 92 less 4 for each other word. Less 40 when the
+    header names a deadline the name does not (``due``, ``target``); less 30 when it
+    names the other stage (``2``, ``review``, ``final``, ``escalated`` against a stage 1
+    name; ``1``, ``first`` against a stage 2 name). ``stage`` is the stage of the
+    canonical column the name belongs to, whether or not the name says it.
+
+    Examples
+    --------
+    >>> name_score("date logged", "date logged"), name_score("complaint logged date", "logged date")
+    (100.0, 88.0)
+    >>> name_score("response due date", "response date") < 55
+    True
+    >>> round(name_score("date escalated 2", "date logged", stage=1))
+    29
+    """
+    ours, theirs = set(header.split()) - _STOPWORDS, set(name.split()) - _STOPWORDS
+    implied = {1: _STAGE1_WORDS, 2: _STAGE2_WORDS}.get(stage or 0, frozenset())
+    score = float(fuzz.token_sort_ratio(header, name))
+    if len(theirs) >= 2 and theirs <= ours:
+        score = max(score, 92.0 - 4 * len(ours - theirs))
+    if _DEADLINE_WORDS & ours - theirs:
+        score -= 40
+    for this, other in ((_STAGE1_WORDS, _STAGE2_WORDS), (_STAGE2_WORDS, _STAGE1_WORDS)):
+        if (theirs & this or implied == this) and ours & other and not theirs & other:
+            score -= 30
+    return max(score, 0.0)
+
+
 def _scores(profiles: dict[str, ColumnProfile]) -> dict[str, list[Candidate]]:
     """Every canonical column's candidates, best first."""
     synonyms = header_synonyms()
@@ -249,16 +286,14 @@ def _scores(profiles: dict[str, ColumnProfile]) -> dict[str, list[Candidate]]:
     scores: dict[str, list[Candidate]] = {}
     for column in schema.COLUMNS:
         names = [words(s) for s in synonyms[column.name]]
-        similarity = process.cdist(header_words, names, scorer=fuzz.token_sort_ratio)
+        stage = {"stage1": 1, "stage2": 2}.get(column.name[:6])
         fits = _FITS[_fit_kind(column)]
         found = []
         for i, header in enumerate(headers):
             profile = profiles[header]
-            best = int(similarity[i].argmax())
-            name = float(similarity[i][best])
-            deadline = _DEADLINE_WORDS & set(header_words[i].split())
-            if deadline and not deadline & set(names[best].split()):
-                name -= 40
+            similarity = [name_score(header_words[i], n, stage=stage) for n in names]
+            best = max(range(len(names)), key=similarity.__getitem__)
+            name = similarity[best]
             fit = fits.get(profile.kind, 0.0)
             score = name * fit
             because = f"name like {synonyms[column.name][best]!r} ({name:.0f}%)"
