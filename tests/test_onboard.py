@@ -15,7 +15,7 @@ from auditlib.cli import main
 from auditlib.config import AuditConfig, Homes
 from auditlib.mapping import Mapping
 from auditlib.onboard.check import check_mapping
-from auditlib.onboard.match import discover
+from auditlib.onboard.match import Candidate, _assign, discover
 from tests import exports
 
 HOMES = ("--homes-lcra", "2000", "--homes-lcho", "300")
@@ -212,3 +212,26 @@ def test_month_first_dates_are_reported(tmp_path, capsys):
     export.write_text("Case Ref,Date Logged\nA1,06/13/2025\nA2,06/14/2025\n")
     assert main(["init", str(export), "--dir", str(tmp_path / "l")]) == 0
     assert "month first (US style)" in capsys.readouterr().out
+
+
+def test_a_header_that_suits_two_columns_is_not_guessed(tmp_path):
+    """'Stage 1 Closed Date' is the response, not the receipt; a header as good for two
+    columns is offered to both, taken by neither."""
+    export = tmp_path / "closed.csv"
+    export.write_text(
+        "Complaint Identifier,Stage 1 Closed Date,Complaint Received On,Escalation Ack\n"
+        "A1,12/06/2025,02/06/2025,\nA2,20/06/2025,03/06/2025,24/06/2025\n"
+    )
+    found = discover(str(export))
+    assert found.mapped["stage1_received_date"] == "Complaint Received On"
+    assert found.mapped["stage1_response_date"] == "Stage 1 Closed Date"
+    assert found.mapped["stage2_acknowledged_date"] == "Escalation Ack"
+    scores = {c.name: [] for c in schema.COLUMNS}
+    scores["stage1_response_date"] = [Candidate("Closed", 90.0, "name")]
+    scores["stage2_response_date"] = [Candidate("Closed", 88.0, "name")]
+    scores["complaint_id"] = [Candidate("Ref", 95.0, "name"), Candidate("Tenant Ref", 93.0, "n")]
+    matches = _assign(scores)
+    for column in ("stage1_response_date", "stage2_response_date", "complaint_id"):
+        assert matches[column].status == "uncertain"
+        assert matches[column].chosen is None
+    assert [c.header for c in matches["complaint_id"].candidates] == ["Ref", "Tenant Ref"]

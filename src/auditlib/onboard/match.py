@@ -16,8 +16,9 @@ Each canonical column gets a score from 0 to 100 against each header of the expo
 
 Headers are then given to columns best score first, one header per column and one
 column per header. A match scoring :data:`CERTAIN` or more, with no rival within
-:data:`TIE` points, is taken; anything less is uncertain: written commented out, with
-its candidates, for a person to choose. A header that already is a canonical name
+:data:`TIE` points (another header for the column, or another column for the header),
+is taken; anything less is uncertain: written commented out, with its candidates, for
+a person to choose. A header that already is a canonical name
 (ignoring case and punctuation) is always that column, as the loader reads it so.
 """
 
@@ -249,8 +250,8 @@ def _refuse_headerless(export: RawExport) -> None:
 def name_score(header: str, name: str, *, stage: int | None = None) -> float:
     """How like a known name a header is, 0 to 100 (both already as :func:`words`).
 
-    The larger of rapidfuzz's token-sort ratio and, where every word of a name of two
-    or more words is in the header, 92 less 4 for each other word. Less 40 when the
+    The larger of rapidfuzz's token-sort ratio and, where every word of the name is in
+    the header, 92 less 4 for each other word (84 less 6 for a one-word name). Less 40 when the
     header names a deadline the name does not (``due``, ``target``); less 30 when it
     names the other stage (``2``, ``review``, ``final``, ``escalated`` against a stage 1
     name; ``1``, ``first`` against a stage 2 name). ``stage`` is the stage of the
@@ -268,8 +269,10 @@ def name_score(header: str, name: str, *, stage: int | None = None) -> float:
     ours, theirs = set(header.split()) - _STOPWORDS, set(name.split()) - _STOPWORDS
     implied = {1: _STAGE1_WORDS, 2: _STAGE2_WORDS}.get(stage or 0, frozenset())
     score = float(fuzz.token_sort_ratio(header, name))
-    if len(theirs) >= 2 and theirs <= ours:
-        score = max(score, 92.0 - 4 * len(ours - theirs))
+    if theirs and theirs <= ours:
+        # every word of the name is in the header: the fewer other words, the closer
+        base, step = (92.0, 4) if len(theirs) >= 2 else (84.0, 6)
+        score = max(score, base - step * len(ours - theirs))
     if _DEADLINE_WORDS & ours - theirs:
         score -= 40
     for this, other in ((_STAGE1_WORDS, _STAGE2_WORDS), (_STAGE2_WORDS, _STAGE1_WORDS)):
@@ -352,8 +355,16 @@ def _assign(scores: dict[str, list[Candidate]]) -> dict[str, ColumnMatch]:
         rivals = [
             c for c in scores[column] if c.header not in taken and c.header != cand.header
         ]
+        # another column this header suits as well: neither is guessed
+        rival_columns = [
+            other
+            for other, cands in scores.items()
+            if other != column
+            and other not in decided
+            and any(c.header == cand.header and c.score >= score - TIE for c in cands)
+        ]
         exact = cand.because.startswith("the canonical name")
-        if rivals and rivals[0].score >= score - TIE and not exact:
+        if not exact and ((rivals and rivals[0].score >= score - TIE) or rival_columns):
             continue
         decided[column] = ColumnMatch(column, "matched", cand, tuple(rivals[:2]))
         taken.add(cand.header)
