@@ -60,7 +60,10 @@ def describe(discovery: Discovery) -> list[str]:
     styles = discovery.date_styles()
     if styles:
         lines.append(
-            "dates: " + "; ".join(f"{style} ({n} columns)" for style, n in styles.items())
+            "dates: "
+            + "; ".join(
+                f"{style} ({n} column{'s' * (n != 1)})" for style, n in styles.items()
+            )
         )
     month_first = [h for h in discovery.mapped.values() if discovery.profiles[h].month_first]
     if month_first:
