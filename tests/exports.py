@@ -102,6 +102,7 @@ def canonical(frame: pl.DataFrame, shape: Shape, folder: Path) -> Path:
 
 
 ALL = list(schema.SCHEMA)
+ROOT = Path(__file__).resolve().parents[1]
 
 SHAPES = (
     # The housing system: its own headers and labels, UK dates, Windows-1252,

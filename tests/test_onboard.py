@@ -235,3 +235,32 @@ def test_a_header_that_suits_two_columns_is_not_guessed(tmp_path):
         assert matches[column].status == "uncertain"
         assert matches[column].chosen is None
     assert [c.header for c in matches["complaint_id"].candidates] == ["Ref", "Tenant Ref"]
+
+
+def test_init_writes_empty_attestations_and_overrides_from_the_projects_templates(tmp_path):
+    """The commented templates of config/, none of the sample landlord's entries; the
+    self-assessment reads them; --force leaves what people wrote."""
+    from datetime import date
+
+    from auditlib.policy.catalogue import load_catalogue
+    from auditlib.selfassess.inputs import SelfAssessSettings, load_attestations, load_overrides
+
+    export = tmp_path / "x.csv"
+    export.write_text("Case Ref,Date Logged\nA1,02/06/2025\nA2,03/06/2025\n")
+    target = tmp_path / "l"
+    assert main(["init", str(export), "--dir", str(target)]) == 0
+    for name in ("attestations.yaml", "overrides.yaml"):
+        text = (target / name).read_text()
+        template = (exports.ROOT / "config" / name).read_text()
+        assert text.splitlines()[:5] == template.splitlines()[:5]
+        assert "Example Homes" not in text
+        assert "Example Homes" in template
+    settings = SelfAssessSettings.from_config(AuditConfig.load(target / "auditlib.yaml"))
+    catalogue = load_catalogue()
+    assert settings.attestations == target / "attestations.yaml"
+    assert load_attestations(settings.attestations, catalogue=catalogue,
+                             assessed_on=date(2026, 11, 30)) == ()
+    assert load_overrides(settings.overrides, catalogue=catalogue) == {}
+    (target / "overrides.yaml").write_text("overrides: []  # ours\n")
+    assert main(["init", str(export), "--dir", str(target), "--force"]) == 0
+    assert (target / "overrides.yaml").read_text() == "overrides: []  # ours\n"

@@ -1,9 +1,12 @@
 """Writing a new landlord folder from what :func:`~auditlib.onboard.match.discover` found.
 
 The folder holds ``auditlib.yaml`` (the configuration, pointing at the export and the
-mapping) and ``mapping.yaml`` (every match with its confidence, every label with its
-row count and suggested canonical label). Whatever is uncertain is written commented
-out with its candidates: nothing is guessed silently. Both files read back through
+mapping), ``mapping.yaml`` (every match with its confidence, every label with its
+row count and suggested canonical label), and the self-assessment's
+``attestations.yaml`` and ``overrides.yaml``: the project's commented templates
+(``config/``) with the sample landlord's entries left out, so they start empty.
+Whatever is uncertain is written commented out with its candidates: nothing is guessed
+silently. The configuration and the mapping read back through
 :class:`~auditlib.config.AuditConfig` and :class:`~auditlib.mapping.Mapping` before
 ``auditlib init`` says it is done.
 """
@@ -23,6 +26,10 @@ from auditlib.onboard.match import Discovery, LabelFinding
 
 CONFIG_FILE = "auditlib.yaml"
 MAPPING_FILE = "mapping.yaml"
+#: the self-assessment's files people keep, and the list each holds
+PEOPLES_FILES = {"attestations.yaml": "attestations", "overrides.yaml": "overrides"}
+#: where the project keeps the commented examples of those files (config/ at its root)
+PROJECT_CONFIG = Path(__file__).resolve().parents[3] / "config"
 _ENCODINGS = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 with a byte-order mark (Excel's CSV UTF-8)",
@@ -186,11 +193,52 @@ def config_yaml(
             "# The date the extract was taken. Default: the latest date in it (never after today).",
             "# as_of: 2026-03-31",
             "",
+            "# The annual self-assessment against the Code (`auditlib self-assess`).",
+            "self_assessment:",
+            "  # Your complaints policy (.docx, .pdf, .md, .txt) or a reviewed policy profile.",
+            "  # policy: complaints-policy.docx",
+            "  # What only people can evidence, and answers a person sets (see each file).",
+            "  attestations: attestations.yaml",
+            "  overrides: overrides.yaml",
+            "  # An attestation older than this is stale.",
+            "  attestation_max_age_months: 12",
+            "",
+            "# Published tables show counts below this as 'fewer than N'.",
+            "privacy:",
+            "  min_count: 5",
+            "",
             "# Where `auditlib run` writes its outputs.",
             "output_dir: output",
             "",
         ]
     )
+
+
+def peoples_file(name: str) -> str:
+    """The project's commented template for a self-assessment file, with no entries.
+
+    The comments of ``config/<name>`` down to where the sample landlord's own entries
+    begin, then an empty list. Where the project's ``config/`` is not beside the
+    package (an installed wheel), a short pointer to the documentation instead.
+
+    Examples
+    --------
+    >>> peoples_file("overrides.yaml").rstrip().splitlines()[-1]
+    'overrides: []'
+    """
+    top = PEOPLES_FILES[name]
+    template = PROJECT_CONFIG / name
+    kept = []
+    if template.is_file():
+        for line in template.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("#") or "sample landlord" in line:
+                break
+            kept.append(line)
+    if not kept:
+        kept = [f"# {top.capitalize()} for the self-assessment: see docs/self-assessment.md."]
+    while kept and kept[-1].strip() == "#":
+        kept.pop()
+    return "\n".join([*kept, f"{top}: []", ""])
 
 
 def write_folder(
@@ -203,8 +251,10 @@ def write_folder(
 ) -> dict[str, Path]:
     """Write the landlord folder; refuse an existing, non-empty one unless ``force``.
 
-    Returns the paths written, by name (``config``, ``mapping``). Each file is read back
-    as the audit reads it, so a file init writes is never one the audit refuses.
+    Returns the paths, by name (``config``, ``mapping``, ``attestations``,
+    ``overrides``). Each file is read back as the audit reads it, so a file init writes
+    is never one the audit refuses. With ``force``, existing attestations and overrides
+    are kept: people wrote them.
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
@@ -214,6 +264,11 @@ def write_folder(
         raise ConfigError(str(folder), msg)
     folder.mkdir(parents=True, exist_ok=True)
     paths = {"config": folder / CONFIG_FILE, "mapping": folder / MAPPING_FILE}
+    for name, top in PEOPLES_FILES.items():
+        paths[top] = folder / name
+        if force and paths[top].exists():
+            continue  # what people have written is theirs: --force keeps it
+        paths[top].write_text(peoples_file(name), encoding="utf-8")
     paths["mapping"].write_text(mapping_yaml(discovery), encoding="utf-8")
     paths["config"].write_text(
         config_yaml(discovery, folder, landlord=landlord, homes=homes), encoding="utf-8"
