@@ -510,16 +510,7 @@ def read_export(path: str | Path) -> RawExport:
     """
     path = Path(path)
     source = str(path)
-    kind = SUFFIXES.get(path.suffix.lower())
-    if kind is None:
-        suffix = path.suffix or "a file with no extension"
-        msg = f"cannot read {suffix}; expected one of {', '.join(SUFFIXES)}"
-        raise InputError(source, msg)
-    if not path.is_file():
-        raise InputError(source, "file not found")
-    if path.stat().st_size == 0:
-        raise InputError(source, "the file is empty")
-    frame = _read(path, kind, lambda headers: None)
+    frame, kind = read_table(path)
     if kind != "csv":
         return RawExport(source, frame, kind)
     data = path.read_bytes()
