@@ -147,3 +147,14 @@ def test_command_line_homes_rules():
     assert (homes.total, note) == (5000, None)
     with pytest.raises(ConfigError, match="together"):
         command_line_homes(None, None, 100, split)
+
+
+def test_one_tenures_homes_alone_in_a_config_is_refused(tmp_path):
+    """homes: {LCRA: 800} would make the total 800: one line naming the file and key."""
+    path = tmp_path / "auditlib.yaml"
+    path.write_text("homes:\n  LCRA: 800\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="give both LCRA and LCHO") as info:
+        AuditConfig.load(path)
+    assert "'homes'" in str(info.value)
+    path.write_text("homes:\n  LCRA: 800\n  total: 1000\n", encoding="utf-8")
+    assert AuditConfig.load(path).homes == Homes(total=1000, by_tenure={"LCRA": 800})

@@ -158,6 +158,12 @@ class AuditConfig:
             else:
                 by_tenure = {k: int(v) for k, v in homes_data.items() if k in ("LCRA", "LCHO")}
                 total = homes_data.get("total")
+                if total is None and len(by_tenure) == 1:
+                    msg = (
+                        "homes: give both LCRA and LCHO, or the total too; one tenure's "
+                        "homes alone cannot be the total"
+                    )
+                    raise ConfigError(source, msg, column="homes")
                 homes = Homes(total=int(total) if total is not None else None, by_tenure=by_tenure)
             targets = None
             if data.get("policy_profile") and data.get("landlord_targets"):
