@@ -255,7 +255,11 @@ def test_init_writes_empty_attestations_and_overrides_from_the_projects_template
         assert text.splitlines()[:5] == template.splitlines()[:5]
         assert "Example Homes" not in text
         assert "Example Homes" in template
-    settings = SelfAssessSettings.from_config(AuditConfig.load(target / "auditlib.yaml"))
+    config = AuditConfig.load(target / "auditlib.yaml")
+    assert config.notebooks is not None
+    assert config.notebooks.resolve() == (exports.ROOT / "notebooks").resolve()
+    assert config.packs_dir == target / "packs"
+    settings = SelfAssessSettings.from_config(config)
     catalogue = load_catalogue()
     assert settings.attestations == target / "attestations.yaml"
     assert load_attestations(settings.attestations, catalogue=catalogue,

@@ -76,7 +76,7 @@ def test_the_extract_the_default_config_names_uses_it(project, capsys):
 
 def test_run_with_no_extract_uses_the_default_config(project, capsys):
     """`auditlib run` with no arguments (as `make audit`) audits the configured extract."""
-    assert main(["run", "--out", str(project / "out")]) == 0
+    assert main(["run", "--figures-only", "--out", str(project / "out")]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Example Homes (synthetic sample): complaint handling")
     written = json.loads((project / "out" / "metrics.json").read_text())
@@ -85,7 +85,8 @@ def test_run_with_no_extract_uses_the_default_config(project, capsys):
 
 def test_run_on_another_extract_prints_no_other_landlords_name(project, capsys):
     """The title of a run on another extract is not the sample landlord's."""
-    assert main(["run", "theirs.csv", "--homes", "30000", "--out", str(project / "o")]) == 0
+    args = ["run", "theirs.csv", "--figures-only", "--homes", "30000", "--out", str(project / "o")]
+    assert main(args) == 0
     out = capsys.readouterr().out
     assert "Example Homes" not in out
     assert "LCRA" not in out

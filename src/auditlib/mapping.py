@@ -49,6 +49,9 @@ _HEADER_SYNONYMS = "header_synonyms.yaml"
 
 @cache
 def _data_file(name: str) -> dict[str, Any]:
+    """A synonyms table shipped with the package (trusted data, read once)."""
+    import yaml
+
     text = resources.files("auditlib.data").joinpath(name).read_text("utf-8")
     data = yaml.safe_load(text)
     assert isinstance(data, dict), name

@@ -30,6 +30,8 @@ MAPPING_FILE = "mapping.yaml"
 PEOPLES_FILES = {"attestations.yaml": "attestations", "overrides.yaml": "overrides"}
 #: where the project keeps the commented examples of those files (config/ at its root)
 PROJECT_CONFIG = Path(__file__).resolve().parents[3] / "config"
+#: the numbered notebooks `auditlib run` executes into the evidence pack
+PROJECT_NOTEBOOKS = Path(__file__).resolve().parents[3] / "notebooks"
 _ENCODINGS = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 with a byte-order mark (Excel's CSV UTF-8)",
@@ -139,6 +141,11 @@ def config_yaml(
     """The configuration file for the new folder: this export, this mapping, no borrowing."""
     extract = Path(os.path.relpath(Path(discovery.export.source).resolve(), folder.resolve()))
     name = scalar(landlord) if landlord else "null"
+    if PROJECT_NOTEBOOKS.is_dir():
+        where = os.path.relpath(PROJECT_NOTEBOOKS, folder.resolve())
+        notebooks = f"notebooks: {scalar(Path(where).as_posix())}"
+    else:
+        notebooks = "# notebooks: path/to/auditlib/notebooks"
     if homes is not None and homes.total is not None:
         home_lines = ["homes:", f"  total: {homes.total}"]
         home_lines += [f"  {k}: {v}" for k, v in homes.by_tenure.items()]
@@ -207,7 +214,12 @@ def config_yaml(
             "privacy:",
             "  min_count: 5",
             "",
-            "# Where `auditlib run` writes its outputs.",
+            "# The evidence pack (`auditlib run`): the numbered notebooks it runs, in order,",
+            "# and the folder that receives one pack per run.",
+            notebooks,
+            "packs_dir: packs",
+            "",
+            "# Where `auditlib run --figures-only` writes its three files.",
             "output_dir: output",
             "",
         ]
