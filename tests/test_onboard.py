@@ -259,6 +259,11 @@ def test_init_writes_empty_attestations_and_overrides_from_the_projects_template
     assert config.notebooks is not None
     assert config.notebooks.resolve() == (exports.ROOT / "notebooks").resolve()
     assert config.packs_dir == target / "packs"
+    assert config.data_quality == target / "quality.yaml"
+    from auditlib.quality import QualitySettings
+
+    quality = QualitySettings.load(config.data_quality)
+    assert quality.suite.resolve() == (exports.ROOT / "expectations" / "complaints_extract.json").resolve()
     settings = SelfAssessSettings.from_config(config)
     catalogue = load_catalogue()
     assert settings.attestations == target / "attestations.yaml"

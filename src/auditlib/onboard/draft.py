@@ -2,7 +2,8 @@
 
 The folder holds ``auditlib.yaml`` (the configuration, pointing at the export and the
 mapping), ``mapping.yaml`` (every match with its confidence, every label with its
-row count and suggested canonical label), and the self-assessment's
+row count and suggested canonical label), ``quality.yaml`` (the project's data-quality
+settings, to adjust), and the self-assessment's
 ``attestations.yaml`` and ``overrides.yaml``: the project's commented templates
 (``config/``) with the sample landlord's entries left out, so they start empty.
 Whatever is uncertain is written commented out with its candidates: nothing is guessed
@@ -28,6 +29,7 @@ CONFIG_FILE = "auditlib.yaml"
 MAPPING_FILE = "mapping.yaml"
 #: the self-assessment's files people keep, and the list each holds
 PEOPLES_FILES = {"attestations.yaml": "attestations", "overrides.yaml": "overrides"}
+QUALITY_FILE = "quality.yaml"
 #: where the project keeps the commented examples of those files (config/ at its root)
 PROJECT_CONFIG = Path(__file__).resolve().parents[3] / "config"
 #: the numbered notebooks `auditlib run` executes into the evidence pack
@@ -141,6 +143,11 @@ def config_yaml(
     """The configuration file for the new folder: this export, this mapping, no borrowing."""
     extract = Path(os.path.relpath(Path(discovery.export.source).resolve(), folder.resolve()))
     name = scalar(landlord) if landlord else "null"
+    quality = (
+        f"data_quality: {QUALITY_FILE}"
+        if (PROJECT_CONFIG / QUALITY_FILE).is_file()
+        else "# data_quality: quality.yaml"
+    )
     if PROJECT_NOTEBOOKS.is_dir():
         where = os.path.relpath(PROJECT_NOTEBOOKS, folder.resolve())
         notebooks = f"notebooks: {scalar(Path(where).as_posix())}"
@@ -214,6 +221,9 @@ def config_yaml(
             "privacy:",
             "  min_count: 5",
             "",
+            "# The data-quality settings: severities, completeness thresholds, date floor.",
+            quality,
+            "",
             "# The evidence pack (`auditlib run`): the numbered notebooks it runs, in order,",
             "# and the folder that receives one pack per run.",
             notebooks,
@@ -224,6 +234,22 @@ def config_yaml(
             "",
         ]
     )
+
+
+def quality_file(folder: Path) -> str | None:
+    """The project's data-quality settings for a new folder, the suite's path made
+    relative to it; None where the project's ``config/`` is not beside the package."""
+    template = PROJECT_CONFIG / QUALITY_FILE
+    if not template.is_file():
+        return None
+    lines = template.read_text(encoding="utf-8").splitlines()
+    for index, line in enumerate(lines):
+        if line.startswith("suite:"):
+            value = line.split(":", 1)[1].split("#")[0].strip()
+            suite = (PROJECT_CONFIG / value).resolve()
+            where = Path(os.path.relpath(suite, folder.resolve())).as_posix()
+            lines[index] = f"suite: {scalar(where)}"
+    return "\n".join(lines) + "\n"
 
 
 def peoples_file(name: str) -> str:
@@ -263,7 +289,7 @@ def write_folder(
 ) -> dict[str, Path]:
     """Write the landlord folder; refuse an existing, non-empty one unless ``force``.
 
-    Returns the paths, by name (``config``, ``mapping``, ``attestations``,
+    Returns the paths, by name (``config``, ``mapping``, ``quality``, ``attestations``,
     ``overrides``). Each file is read back as the audit reads it, so a file init writes
     is never one the audit refuses. With ``force``, existing attestations and overrides
     are kept: people wrote them.
@@ -276,6 +302,10 @@ def write_folder(
         raise ConfigError(str(folder), msg)
     folder.mkdir(parents=True, exist_ok=True)
     paths = {"config": folder / CONFIG_FILE, "mapping": folder / MAPPING_FILE}
+    quality = quality_file(folder)
+    if quality is not None:
+        paths["quality"] = folder / QUALITY_FILE
+        paths["quality"].write_text(quality, encoding="utf-8")
     for name, top in PEOPLES_FILES.items():
         paths[top] = folder / name
         if force and paths[top].exists():
