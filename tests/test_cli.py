@@ -154,7 +154,11 @@ def test_run_prints_headlines_and_where_outputs_went(tmp_path):
             ["--period-start", "2026-01-01"],
             "give both",
         ),
-        ("complaint_id,stage1_received_date\nC1,01/02/2101\n", [], "outside the bank holidays"),
+        (
+            "complaint_id,stage1_received_date\nC1,01/02/2026\n",
+            ["--as-of", "2101-01-05"],
+            "outside the bank holidays",
+        ),
     ],
 )
 def test_errors_are_one_line_with_exit_2(tmp_path, content, extra, fragment):

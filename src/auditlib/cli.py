@@ -65,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "(set AUDITLIB_DEBUG=1 to see the traceback)"
         )
         return 3
+    for note in getattr(args, "notes", ()):  # after the output, and never beside an error
+        _say(note)
     return int(code or 0)
 
 

@@ -101,6 +101,11 @@ def add_extract_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", type=iso_date, help="the date the extract was taken, YYYY-MM-DD")
 
 
+def add_note(args: argparse.Namespace, line: str) -> None:
+    """A line for stderr once the command has succeeded (an error stays one line)."""
+    args.notes = [*getattr(args, "notes", []), line]
+
+
 def run_inputs(args: argparse.Namespace, extract: Path | None = None) -> Any:
     """The configuration, extract, period and homes the parsed options describe.
 
@@ -123,7 +128,7 @@ def run_inputs(args: argparse.Namespace, extract: Path | None = None) -> Any:
     )
     for line in (note, homes_note):
         if line:
-            print(f"auditlib: {line}", file=sys.stderr)
+            add_note(args, line)
     period = None
     if args.period_start or args.period_end:
         if not (args.period_start and args.period_end):

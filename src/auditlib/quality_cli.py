@@ -8,11 +8,10 @@ only inside the handler, through :mod:`auditlib.quality`.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from auditlib.commands import iso_date
+from auditlib.commands import add_note, iso_date
 from auditlib.errors import ConfigError
 
 DEFAULT_OUT = Path("build") / "data_quality"
@@ -69,7 +68,7 @@ def _validate(args: argparse.Namespace) -> int:
         return 0
     config, note = AuditConfig.for_extract(args.config, args.extract)
     if note:
-        print(f"auditlib: {note}", file=sys.stderr)
+        add_note(args, note)
     extract = args.extract or config.extract
     if extract is None:
         msg = "no extract given: name one on the command line or as 'extract' in the config"

@@ -54,6 +54,7 @@ def register(subparsers: Any) -> None:
 
 
 def _init(args: argparse.Namespace) -> int:
+    from auditlib.commands import add_note
     from auditlib.config import Homes as ConfiguredHomes
     from auditlib.config import command_line_homes
     from auditlib.onboard.draft import describe, next_steps, write_folder
@@ -69,7 +70,7 @@ def _init(args: argparse.Namespace) -> int:
             if matches != discovery.matches:
                 discovery = rediscover_labels(discovery, matches)
         else:
-            print("auditlib: --interactive needs a terminal; nothing was asked", file=sys.stderr)
+            add_note(args, "--interactive needs a terminal; nothing was asked")
     paths = write_folder(
         discovery, args.dir, landlord=args.landlord, homes=homes, force=args.force
     )
@@ -111,6 +112,7 @@ def _ask(matches: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from auditlib.commands import add_note
     from auditlib.config import AuditConfig
     from auditlib.errors import ConfigError
     from auditlib.mapping import Mapping
@@ -118,7 +120,7 @@ def _check(args: argparse.Namespace) -> int:
 
     config, note = AuditConfig.for_extract(args.config, args.extract)
     if note:
-        print(f"auditlib: {note}", file=sys.stderr)
+        add_note(args, note)
     extract = args.extract or config.extract
     if extract is None:
         msg = "no extract given: name one on the command line or as 'extract' in the config"
