@@ -65,9 +65,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "(set AUDITLIB_DEBUG=1 to see the traceback)"
         )
         return 3
-    for note in getattr(args, "notes", ()):  # after the output, and never beside an error
-        _say(note)
-    return int(code or 0)
+    code = int(code or 0)
+    if code in (0, 1):  # after the output, and never beside an error
+        for note in getattr(args, "notes", ()):
+            _say(note)
+    return code
 
 
 def _say(message: str) -> None:
