@@ -129,6 +129,37 @@ def _missing(measure: str, ctx: MeasureContext, columns: list[str], needed: str)
     )
 
 
+def _share(
+    name: str,
+    citation: str,
+    part: int,
+    whole: int,
+    what: str,
+    *,
+    shortfall: str | None = None,
+    note: str = "",
+    columns: tuple[str, ...] = (),
+    caveats: tuple[str, ...] = (),
+) -> DataEvidence:
+    """A measured share: "{part} of {whole} {what} ({pct})", then the shortfall if any."""
+    pct = _pct(part, whole)
+    text = f"{part:,} of {whole:,} {what} ({_p(pct)}{note})"
+    if shortfall:
+        text += f"; {shortfall}"
+    return DataEvidence(
+        name,
+        "measured",
+        text,
+        citation,
+        value=pct,
+        numerator=part,
+        denominator=whole,
+        shortfall=shortfall,
+        caveats=caveats,
+        columns=columns,
+    )
+
+
 def _stage_words(n: int) -> tuple[str, str]:
     """How a stage's starts are named: (plural noun, verb of the start)."""
     return ("stage 1 complaints", "received") if n == 1 else ("stage 2 requests", "made")
@@ -180,25 +211,14 @@ def _acknowledgement(ctx: MeasureContext, n: int) -> DataEvidence:
             caveats=caveats,
             columns=(start, ack),
         )
-    pct = _pct(row["on_time"], row["acknowledged"])
     late = row["acknowledged"] - row["on_time"]
-    text = (
-        f"{row['on_time']:,} of {row['acknowledged']:,} {noun} {verb} in {label} acknowledged "
-        f"within {limit} working days ({_p(pct)})"
-    )
-    shortfall = None
-    if late:
-        shortfall = f"{late:,} late, median {_days(row['median_late'])} late"
-        text += f"; {shortfall}"
-    return DataEvidence(
+    return _share(
         name,
-        "measured",
-        text,
         citation,
-        value=pct,
-        numerator=row["on_time"],
-        denominator=row["acknowledged"],
-        shortfall=shortfall,
+        row["on_time"],
+        row["acknowledged"],
+        f"{noun} {verb} in {label} acknowledged within {limit} working days",
+        shortfall=f"{late:,} late, median {_days(row['median_late'])} late" if late else None,
         caveats=caveats,
         columns=(start, ack),
     )
@@ -228,12 +248,6 @@ def _response(ctx: MeasureContext, n: int) -> DataEvidence:
     )
     if answered == 0:
         return DataEvidence(name, "not_applicable", f"no {what} issued in {label}", citation)
-    pct = _pct(on_time, answered)
-    text = (
-        f"{on_time:,} of {answered:,} {what} issued in {label} were within the Code's "
-        f"timescale ({clock.response_working_days} working days from the acknowledgement, "
-        f"plus any extension the Code allows) ({_p(pct)}; CH02 ({n}))"
-    )
     late = answered - on_time
     shortfall = None
     if late:
@@ -241,7 +255,6 @@ def _response(ctx: MeasureContext, n: int) -> DataEvidence:
             f", median {_days(row['median_late'])} late" if row["median_late"] is not None else ""
         )
         shortfall = f"{late:,} outside it{late_text}"
-        text += f"; {shortfall}"
     caveats = []
     if row["unassessed"]:
         caveats.append(
@@ -250,18 +263,19 @@ def _response(ctx: MeasureContext, n: int) -> DataEvidence:
         )
     if row["overdue"]:
         caveats.append(
-            f"{row['overdue']:,} {what.replace('responses', 'stages')} still open past their "
-            f"due date on {ctx.result.as_of.isoformat()}"
+            f"{row['overdue']:,} stage {n} complaints still open past their due date on "
+            f"{ctx.result.as_of.isoformat()}"
         )
-    return DataEvidence(
+    return _share(
         name,
-        "measured",
-        text,
         citation,
-        value=pct,
-        numerator=on_time,
-        denominator=answered,
+        on_time,
+        answered,
+        f"{what} issued in {label} were within the Code's timescale "
+        f"({clock.response_working_days} working days from the acknowledgement, plus any "
+        "extension the Code allows)",
         shortfall=shortfall,
+        note=f"; CH02 ({n})",
         caveats=tuple(caveats),
         columns=(response,),
     )
@@ -296,30 +310,21 @@ def _extensions(ctx: MeasureContext, n: int) -> DataEvidence:
             citation,
             columns=(agreed_col,),
         )
-    pct = _pct(row["allowed"], row["extended"])
-    text = (
-        f"{row['allowed']:,} of {row['extended']:,} stage {n} extensions on responses issued in "
-        f"{label} were as the Code allows (at most {cap} working days, or longer with a good "
-        f"reason recorded, and notified within the original timescale) ({_p(pct)})"
-    )
     parts = []
     if row["over_cap"]:
         parts.append(f"{row['over_cap']:,} over {cap} working days with no good reason recorded")
     notified_late = row["extended"] - row["allowed"] - row["over_cap"]
     if notified_late:
         parts.append(f"{notified_late:,} notified after the original due date")
-    shortfall = "; ".join(parts) or None
-    if shortfall:
-        text += f"; {shortfall}"
-    return DataEvidence(
+    return _share(
         name,
-        "measured",
-        text,
         citation,
-        value=pct,
-        numerator=row["allowed"],
-        denominator=row["extended"],
-        shortfall=shortfall,
+        row["allowed"],
+        row["extended"],
+        f"stage {n} extensions on responses issued in {label} were as the Code allows (at most "
+        f"{cap} working days, or longer with a good reason recorded, and notified within the "
+        "original timescale)",
+        shortfall="; ".join(parts) or None,
         columns=(agreed_col,),
     )
 
@@ -353,29 +358,17 @@ def _stage2_taken(ctx: MeasureContext) -> DataEvidence:
         return DataEvidence(
             name, "not_applicable", f"no stage 2 requests made in {label}", citation
         )
-    pct = _pct(row["progressed"], due)
-    text = (
-        f"{row['progressed']:,} of {due:,} stage 2 requests made in {label} were taken into "
-        f"stage 2 (acknowledged or answered) ({_p(pct)})"
-    )
     stalled = due - row["progressed"]
-    shortfall = (
-        f"{stalled:,} have neither an acknowledgement nor a response recorded more than "
-        f"{limit} working days after the request"
-        if stalled
-        else None
-    )
-    if shortfall:
-        text += f"; {shortfall}"
-    return DataEvidence(
+    return _share(
         name,
-        "measured",
-        text,
         citation,
-        value=pct,
-        numerator=row["progressed"],
-        denominator=due,
-        shortfall=shortfall,
+        row["progressed"],
+        due,
+        f"stage 2 requests made in {label} were taken into stage 2 (acknowledged or answered)",
+        shortfall=f"{stalled:,} have neither an acknowledgement nor a response recorded more "
+        f"than {limit} working days after the request"
+        if stalled
+        else None,
         columns=(request,),
     )
 
@@ -408,30 +401,21 @@ def _stage2_independence(ctx: MeasureContext) -> DataEvidence:
             "decision-makers recorded"
         )
         return DataEvidence(name, status, text, citation, columns=columns)
-    pct = _pct(row["different"], row["both"])
-    text = (
-        f"{row['different']:,} of {row['both']:,} stage 2 final responses issued in {label} "
-        f"were decided by someone other than the stage 1 decision-maker ({_p(pct)})"
-    )
     same = row["both"] - row["different"]
-    shortfall = f"{same:,} decided by the same person at both stages" if same else None
-    if shortfall:
-        text += f"; {shortfall}"
     missing = row["answered"] - row["both"]
     caveats = (
         (f"{missing:,} final responses lack a decision-maker at one stage and are not counted",)
         if missing
         else ()
     )
-    return DataEvidence(
+    return _share(
         name,
-        "measured",
-        text,
         citation,
-        value=pct,
-        numerator=row["different"],
-        denominator=row["both"],
-        shortfall=shortfall,
+        row["different"],
+        row["both"],
+        f"stage 2 final responses issued in {label} were decided by someone other than the "
+        "stage 1 decision-maker",
+        shortfall=f"{same:,} decided by the same person at both stages" if same else None,
         caveats=caveats,
         columns=columns,
     )
@@ -473,24 +457,14 @@ def _remedies_recorded(ctx: MeasureContext) -> DataEvidence:
         return DataEvidence(
             name, "not_applicable", f"no complaint upheld or partly upheld in {label}", citation
         )
-    pct = _pct(row["remedied"], row["upheld"])
-    text = (
-        f"{row['remedied']:,} of {row['upheld']:,} complaints upheld or partly upheld in {label} "
-        f"have a remedy recorded ({_p(pct)})"
-    )
     gap = row["upheld"] - row["remedied"]
-    shortfall = f"{gap:,} with no remedy recorded" if gap else None
-    if shortfall:
-        text += f"; {shortfall}"
-    return DataEvidence(
+    return _share(
         name,
-        "measured",
-        text,
         citation,
-        value=pct,
-        numerator=row["remedied"],
-        denominator=row["upheld"],
-        shortfall=shortfall,
+        row["remedied"],
+        row["upheld"],
+        f"complaints upheld or partly upheld in {label} have a remedy recorded",
+        shortfall=f"{gap:,} with no remedy recorded" if gap else None,
         columns=("stage1_outcome", "remedy"),
     )
 
@@ -564,24 +538,15 @@ def _root_causes_recorded(ctx: MeasureContext) -> DataEvidence:
         return DataEvidence(
             name, "not_applicable", f"no stage 1 complaint answered in {label}", citation
         )
-    pct = _pct(row["specific"], row["answered"])
-    text = (
-        f"{row['specific']:,} of {row['answered']:,} stage 1 complaints answered in {label} "
-        f"(withdrawn ones aside) have a specific root cause recorded ({_p(pct)})"
-    )
     gap = row["answered"] - row["specific"]
-    shortfall = f"{gap:,} blank or too general ('other', 'unknown')" if gap else None
-    if shortfall:
-        text += f"; {shortfall}"
-    return DataEvidence(
+    return _share(
         name,
-        "measured",
-        text,
         citation,
-        value=pct,
-        numerator=row["specific"],
-        denominator=row["answered"],
-        shortfall=shortfall,
+        row["specific"],
+        row["answered"],
+        f"stage 1 complaints answered in {label} (withdrawn ones aside) have a specific root "
+        "cause recorded",
+        shortfall=f"{gap:,} blank or too general ('other', 'unknown')" if gap else None,
         columns=("root_cause",),
     )
 
