@@ -441,20 +441,12 @@ def _refusals(frame: pl.DataFrame, period: Period) -> pl.DataFrame | None:
     reason = pl.col("not_accepted_reason").str.strip_chars().str.to_lowercase()
     if frame.select(reason.is_not_null().any()).item() is not True:
         return None
-    frame = masked_reasons(frame)
     return (
         frame.filter(_in("stage1_received_date", period) & reason.is_not_null())
         .group_by(reason.alias("reason"))
         .agg(pl.len().cast(pl.Int64).alias("complaints"))
         .sort("complaints", "reason", descending=[True, False])
     )
-
-
-def masked_reasons(frame: pl.DataFrame) -> pl.DataFrame:
-    """``not_accepted_reason`` with names and contact details masked: it is typed by staff."""
-    from auditlib.privacy import mask_columns
-
-    return mask_columns(frame, ["not_accepted_reason"])
 
 
 def _monthly(frame: pl.DataFrame, period: Period) -> pl.DataFrame:
@@ -524,7 +516,10 @@ def annual_figures(result: AuditResult, *, previous: dict[str, Any] | None = Non
     previous
         Last year's self-assessment JSON, for the change in the headline figures.
     """
-    frame, period = result.assessed, result.period
+    from auditlib.privacy import mask_columns
+
+    # categories and refusal reasons are typed by people and are published: masked first
+    frame, period = mask_columns(result.assessed), result.period
     for name in schema.SCHEMA:
         if name not in frame.columns:
             frame = frame.with_columns(pl.lit(None, schema.SCHEMA[name]).alias(name))

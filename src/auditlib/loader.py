@@ -24,6 +24,7 @@ from auditlib.dates import PLAUSIBLE_YEARS, parse_date_series
 from auditlib.errors import InputError, MonthFirstDatesError
 from auditlib.inputs import check_file, check_xlsx
 from auditlib.mapping import Mapping
+from auditlib.privacy import FREE_TEXT_SHOWN
 
 SUFFIXES = {
     ".csv": "csv",
@@ -453,11 +454,14 @@ def _split(checked: pl.DataFrame, source: str, extras: tuple[str, ...]) -> Extra
     complaints = checked.filter(~bad).select(
         schema.SOURCE_ROW, *schema.SCHEMA, *(pl.col(_raw(c)).alias(c) for c in extras)
     )
-    # the quarantine shows a row's values so it can be fixed; never personal or health text
+    # the quarantine shows a row's values so it can be fixed; never personal, health or
+    # free text (a bad value of a free-text column never sets a row aside)
     raw_columns = [
         c.name
         for c in schema.COLUMNS
-        if _raw(c.name) in checked.columns and not c.personal and c.name != "vulnerability"
+        if _raw(c.name) in checked.columns
+        and not c.personal
+        and c.name not in ("vulnerability", *FREE_TEXT_SHOWN)
     ]
     quarantined = _reasons(checked.filter(bad))
     quarantine = quarantined.select(

@@ -166,7 +166,7 @@ PERSONAL_DATA: dict[str, tuple[str, str]] = {
     "root_cause": (
         "free text typed by the investigator; may hold a name or contact detail",
         "masked (contact details and names) before it is shown in any table, chart or plan; "
-        "kept as typed only in the working file quarantine.csv, for fixing rows",
+        "never written as typed, not even to quarantine.csv",
     ),
     "category": (
         "free text in some systems; may hold a name or contact detail",

@@ -185,7 +185,13 @@ def analyse(
     comparison = unmapped = None
     window = landlord.comparison_window(period, comparison_years)
     if complaints is not None and mapping.categories:
-        comparison, unmapped = landlord.category_comparison(own, complaints, mapping, window=window)
+        from auditlib.privacy import mask_columns
+
+        # the landlord's own categories are typed by people and are shown: masked first
+        own_complaints = mask_columns(complaints, ["category"])
+        comparison, unmapped = landlord.category_comparison(
+            own, own_complaints, mapping, window=window
+        )
     return OmbudsmanView(
         landlord=names.display_name,
         period=period,

@@ -620,9 +620,7 @@ def _refusals(ctx: MeasureContext) -> DataEvidence:
             f"{ctx.source}: no not_accepted_reason column",
             columns=tuple(gone),
         )
-    from auditlib.annual import masked_reasons
-
-    received = masked_reasons(ctx.frame.filter(_in("stage1_received_date", ctx.period)))
+    received = ctx.frame.filter(_in("stage1_received_date", ctx.period))
     reason = pl.col("not_accepted_reason").str.strip_chars()
     refused = received.filter(reason.is_not_null() & (reason.str.len_chars() > 0))
     kinds = (

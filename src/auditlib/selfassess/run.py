@@ -8,7 +8,7 @@ workbook (laid out like the Ombudsman's form), the HTML page and the JSON in a f
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -325,6 +325,11 @@ def self_assess(
             column=f"self_assessment.thresholds.{unknown[0]}",
         )
 
+    # categories, root causes and refusal reasons are typed by people: no name or contact
+    # detail in them reaches the self-assessment (Code section 8 outputs are published)
+    from auditlib.privacy import mask_columns
+
+    result = replace(result, assessed=mask_columns(result.assessed))
     checks = _quality_checks(quality)
     ctx = MeasureContext(
         result,
