@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache, cached_property
 
-import numpy as np
 import polars as pl
 
 from auditlib.errors import CalendarRangeError
@@ -129,13 +128,11 @@ class WorkingCalendar:
         """
         epoch = date(self.first_year - 1, 1, 1)
         days = (date(self.last_year + 2, 1, 1) - epoch).days
-        day_numbers = np.arange(days)
-        weekday = (day_numbers + epoch.weekday()) % 7
-        closed = np.array([(d - epoch).days for d in self.holidays if epoch <= d], dtype=np.int64)
-        is_working = weekday < 5
-        is_working[closed[closed < days]] = False
-        counts = pl.Series("counts", np.cumsum(is_working), dtype=pl.Int32)
-        working = pl.Series("working", np.flatnonzero(is_working), dtype=pl.Int32)
+        closed = [(d - epoch).days for d in self.holidays if epoch <= d]
+        number = pl.int_range(days, dtype=pl.Int32, eager=True)
+        is_working = ((number + epoch.weekday()) % 7 < 5) & ~number.is_in(closed)
+        counts = is_working.cast(pl.Int32).cum_sum().cast(pl.Int32).alias("counts")
+        working = number.filter(is_working).alias("working")
         return epoch, counts, working
 
     def _day_number(self, day: pl.Expr) -> pl.Expr:

@@ -51,13 +51,16 @@ def _year(text: pl.Expr) -> pl.Expr:
 
 def _from_parts(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
     """A date from integer parts; null where the parts make no date (31 February)."""
-    iso = pl.format(
-        "{}-{}-{}",
-        year.cast(pl.String).str.zfill(4),
-        month.cast(pl.String).str.zfill(2),
-        day.cast(pl.String).str.zfill(2),
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    days_in_month = (
+        pl.when(month == 2)
+        .then(pl.when(leap).then(29).otherwise(28))
+        .when(month.is_in([4, 6, 9, 11]))
+        .then(30)
+        .otherwise(31)
     )
-    return iso.str.to_date("%Y-%m-%d", strict=False)
+    valid = year.is_between(0, 9999) & month.is_between(1, 12) & day.is_between(1, days_in_month)
+    return pl.date(pl.when(valid).then(year), month, day)
 
 
 def parse_dates(text: pl.Expr, *, excel_serials: bool = False) -> pl.Expr:
@@ -121,14 +124,67 @@ _FAST_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
 )
 # formats whose first field is the day: a parsed day over 12 proves the file day-first
-_DAY_FIRST_NUMERIC = {"%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y"}
+DAY_FIRST_FORMATS = frozenset({"%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y"})
 #: the first and last year a complaint date can fall in; others are quarantined
 PLAUSIBLE_YEARS = (1990, 2100)
 
 
 def _plausible(dates: pl.Expr) -> pl.Expr:
-    year = dates.dt.year()
-    return pl.when(year.is_between(*PLAUSIBLE_YEARS)).then(dates)
+    first, last = date(PLAUSIBLE_YEARS[0], 1, 1), date(PLAUSIBLE_YEARS[1], 12, 31)
+    return pl.when(dates.is_between(first, last)).then(dates)
+
+
+def fast_parse(text: pl.Expr, fmt: str) -> pl.Expr:
+    """Native parsing in one style; null where the value is not in that style.
+
+    Every style reads a value as :func:`parse_dates` does, so the style chosen only
+    decides which values take this fast path. Two-digit years are 20xx here too.
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"d": ["25/12/95", "25/12/2025"]})
+    >>> df.select(fast_parse(pl.col("d"), "%d/%m/%y")).to_series().to_list()
+    [datetime.date(2095, 12, 25), None]
+    """
+    parsed = text.str.to_date(fmt, strict=False)
+    if "%y" in fmt:  # the native parser reads 69-99 as 19xx; the documented rule is 20xx
+        parsed = (
+            pl.when(parsed.dt.year() < 2000).then(parsed.dt.offset_by("100y")).otherwise(parsed)
+        )
+    return _plausible(parsed)
+
+
+def choose_format(values: pl.Series) -> str:
+    """The style that reads most of ``values`` (stripped text); the first style on a tie.
+
+    Examples
+    --------
+    >>> choose_format(pl.Series(["2025-12-25", "25/12/2025", "2026-01-02"]))
+    '%Y-%m-%d'
+    """
+    probe = pl.DataFrame({"t": values.cast(pl.String)})
+    scores = probe.select(
+        fast_parse(pl.col("t"), f).is_not_null().sum().alias(f) for f in _FAST_FORMATS
+    ).row(0, named=True)
+    return max(_FAST_FORMATS, key=lambda f: scores[f])
+
+
+def slow_parse(missed: pl.Expr, *, excel_serials: bool = False) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """The general parser on the values a fast parse missed: (dates, reads only day
+    first, reads only month first).
+
+    It is several regular expressions per value, so run it on those rows only (a filter
+    first), not on a whole column.
+    """
+    only_day, only_month = month_first_evidence(missed)
+    return parse_dates(missed, excel_serials=excel_serials), only_day, only_month
+
+
+def fast_day_first(fast: pl.Expr, fmt: str) -> pl.Expr:
+    """A value read natively in a day-first style with a day over 12 proves the order."""
+    if fmt not in DAY_FIRST_FORMATS:
+        return pl.lit(value=False)
+    return (fast.dt.day() > 12).fill_null(False)
 
 
 _STYLE_NAMES = {
@@ -177,34 +233,26 @@ def parse_date_series(
     Returns the dates (null where unreadable), whether any value reads only day first,
     and the index of the first value that reads only month first (``None`` if none).
     The column's commonest style is parsed natively in one pass; only the values it
-    misses go through the slower general parser.
+    misses go through the slower general parser. (The loader does the same inside its
+    one lazy plan.)
+
+    Examples
+    --------
+    >>> dates, day_first, month_first_at = parse_date_series(pl.Series(["25/12/2025", None]))
+    >>> dates.to_list(), day_first, month_first_at
+    ([datetime.date(2025, 12, 25), None], True, None)
     """
-    present = text.drop_nulls()
-    if present.is_empty():
-        return pl.Series(text.name, [None] * text.len(), dtype=pl.Date), False, None
-    probe = pl.DataFrame({"t": present.head(2000)})
-    scores = probe.select(
-        _plausible(pl.col("t").str.to_date(f, strict=False)).is_not_null().sum().alias(f)
-        for f in _FAST_FORMATS
-    ).row(0, named=True)
-    fmt = max(_FAST_FORMATS, key=lambda f: scores[f])
-    frame = pl.DataFrame({"t": text}).with_columns(
-        fast=_plausible(pl.col("t").str.to_date(fmt, strict=False))
-    )
-    day_first = fmt in _DAY_FIRST_NUMERIC and bool((frame["fast"].dt.day() > 12).any())
+    fmt = choose_format(text.drop_nulls().head(2000))
+    frame = pl.DataFrame({"t": text}).with_columns(fast=fast_parse(pl.col("t"), fmt))
+    day_first = bool(frame.select(fast_day_first(pl.col("fast"), fmt).any()).item())
     missed = frame.with_row_index("i").filter(pl.col("t").is_not_null() & pl.col("fast").is_null())
     result = frame["fast"].alias(text.name)
     month_first_at: int | None = None
     if missed.height:
-        only_day, only_month = month_first_evidence(pl.col("t"))
-        slow = missed.select(
-            "i",
-            parse_dates(pl.col("t"), excel_serials=excel_serials).alias("d"),
-            only_day.alias("day"),
-            only_month.alias("month"),
-        )
+        dates, only_day, only_month = slow_parse(pl.col("t"), excel_serials=excel_serials)
+        slow = missed.select("i", dates.alias("d"), only_day.alias("day"), only_month.alias("m"))
         result = result.scatter(slow["i"], slow["d"])
         day_first = day_first or bool(slow["day"].any())
-        months = slow.filter(pl.col("month"))
+        months = slow.filter(pl.col("m"))
         month_first_at = int(months["i"][0]) if months.height else None
     return result, day_first, month_first_at
