@@ -16,13 +16,15 @@ import polars as pl
 
 from auditlib import schema
 from auditlib.config import AuditConfig, Homes
-from auditlib.loader import Extract, load_complaints
+from auditlib.loader import Extract, load_complaints, scan_complaints
 from auditlib.outputs import write_csv
-from auditlib.timeliness import OUTPUT_COLUMNS, assess
+from auditlib.timeliness import CLOCK_COLUMNS, OUTPUT_COLUMNS, assess
 from auditlib.tsm import METRIC_KEYS, Period, measures
 
 #: what timeliness and the TSMs read besides the columns the loader always checks
 MEASURE_COLUMNS: tuple[str, ...] = ("tenure",)
+#: the columns of the rows used that the measures read (the clocks' inputs and tenure)
+_MEASURED: tuple[str, ...] = (*schema.DATE_COLUMNS, *CLOCK_COLUMNS, *MEASURE_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -81,34 +83,114 @@ def run_audit(
     """
     config = config or AuditConfig()
     extract = load_complaints(extract_path, mapping=config.load_mapping(), columns=columns)
-    complaints = extract.complaints
-    today = date.today()  # noqa: DTZ011 - a calendar date, no time zone in play
-    latest = latest_date(complaints)
-    # a date typed in the future must not become the extract date and hide itself
-    as_of = as_of or config.as_of or (min(latest, today) if latest else today)
-    if period is None:
-        period = default_period(complaints, as_of, start_month=config.reporting_year_start_month)
+    as_of, period = _when(extract.complaints, config, as_of, period)
     assessed = assess(
-        complaints,
+        extract.complaints,
         calendar=config.calendar(),
         as_of=as_of,
         interpretation=config.interpretation,
         landlord=config.landlord_targets,
     )
-    figures = measures(assessed, period=period, homes=homes or config.homes)
+    homes = homes or config.homes
+    figures = measures(assessed, period=period, homes=homes)
+    metrics = _metrics(
+        figures,
+        source=extract.source,
+        rows=(extract.rows_read, extract.rows_used, extract.rows_quarantined),
+        period=period,
+        as_of=as_of,
+        homes=homes,
+    )
+    return AuditResult(extract, assessed, period, as_of, metrics)
+
+
+@dataclass(frozen=True)
+class AuditFigures:
+    """The measures of one run, without the per-complaint frames (:func:`audit_metrics`)."""
+
+    period: Period
+    as_of: date
+    metrics: dict[str, Any]
+
+
+def audit_metrics(
+    extract_path: str | Path,
+    *,
+    config: AuditConfig | None = None,
+    period: Period | None = None,
+    homes: Homes | None = None,
+    as_of: date | None = None,
+) -> AuditFigures:
+    """The same ``metrics`` as :func:`run_audit`, computing only what they need.
+
+    Only ``MEASURE_COLUMNS`` and the columns the quarantine rules read are read, and of
+    the clocks only the verdicts CH02 counts: no status, due date or per-complaint
+    table is built.
+    """
+    config = config or AuditConfig()
+    scan = scan_complaints(extract_path, mapping=config.load_mapping(), columns=MEASURE_COLUMNS)
+    used, rows_read, quarantined = scan.collect_used(_MEASURED)
+    as_of, period = _when(used, config, as_of, period)
+    verdicts = assess(
+        used.lazy(),
+        calendar=config.calendar(),
+        as_of=as_of,
+        interpretation=config.interpretation,
+        landlord=config.landlord_targets,
+    )
+    homes = homes or config.homes
+    figures = measures(verdicts, period=period, homes=homes)
+    metrics = _metrics(
+        figures,
+        source=scan.source,
+        rows=(rows_read, used.height, quarantined),
+        period=period,
+        as_of=as_of,
+        homes=homes,
+    )
+    return AuditFigures(period, as_of, metrics)
+
+
+def _when(
+    complaints: pl.DataFrame, config: AuditConfig, as_of: date | None, period: Period | None
+) -> tuple[date, Period]:
+    """The extract date and the reporting period, given or by default (see run_audit)."""
+    as_of = as_of or config.as_of
+    if as_of is None:
+        today = date.today()  # noqa: DTZ011 - a calendar date, no time zone in play
+        latest = latest_date(complaints)
+        # a date typed in the future must not become the extract date and hide itself
+        as_of = min(latest, today) if latest else today
+    if period is None:
+        period = default_period(complaints, as_of, start_month=config.reporting_year_start_month)
+    return as_of, period
+
+
+def _metrics(
+    figures: dict[str, Any],
+    *,
+    source: str,
+    rows: tuple[int, int, int],
+    period: Period,
+    as_of: date,
+    homes: Homes,
+) -> dict[str, Any]:
+    """The ``metrics`` object: the measures, the reconciliation (``rows``: read, used,
+    quarantined), the period and the source."""
+    rows_read, rows_used, rows_quarantined = rows
     metrics: dict[str, Any] = {key: figures[key] for key in METRIC_KEYS}
     metrics |= {
-        "rows_read": extract.rows_read,
-        "rows_used": extract.rows_used,
-        "rows_quarantined": extract.rows_quarantined,
+        "rows_read": rows_read,
+        "rows_used": rows_used,
+        "rows_quarantined": rows_quarantined,
         "period_start": period.start.isoformat(),
         "period_end": period.end.isoformat(),
         "as_of": as_of.isoformat(),
-        "homes": (homes or config.homes).total,
-        "source": extract.source,
+        "homes": homes.total,
+        "source": source,
     }
     metrics |= {k: v for k, v in figures.items() if k not in METRIC_KEYS}
-    return AuditResult(extract, assessed, period, as_of, metrics)
+    return metrics
 
 
 def write_outputs(result: AuditResult, out_dir: Path) -> dict[str, Path]:

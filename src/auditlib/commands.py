@@ -172,9 +172,10 @@ def figures_only(args: argparse.Namespace, out: Path | None) -> int:
 
 
 def _metrics(args: argparse.Namespace) -> int:
-    from auditlib.audit import MEASURE_COLUMNS
+    from auditlib.audit import audit_metrics
 
-    result, _ = audit_from_args(args, columns=MEASURE_COLUMNS)
+    config, path, period, homes = run_inputs(args)
+    result = audit_metrics(path, config=config, period=period, homes=homes, as_of=args.as_of)
     if args.format == "json":
         print(json.dumps(result.metrics, indent=2))
     else:

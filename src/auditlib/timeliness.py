@@ -23,6 +23,7 @@ Code leaves room are :class:`auditlib.rules.Interpretation`.
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVar
 
 import polars as pl
 
@@ -48,6 +49,11 @@ _COLUMNS = {
     },
 }
 
+#: the columns the clocks read besides the dates: agreed extensions and good reasons
+CLOCK_COLUMNS: tuple[str, ...] = tuple(
+    _COLUMNS[n][k] for n in (1, 2) for k in ("extension", "good_reason")
+)
+
 #: the per-complaint columns the ``timeliness`` command writes, in order
 OUTPUT_COLUMNS: tuple[str, ...] = tuple(
     f"stage{n}_{name}"
@@ -65,20 +71,28 @@ OUTPUT_COLUMNS: tuple[str, ...] = tuple(
 )
 
 
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+
+
 def assess(
-    complaints: pl.DataFrame,
+    complaints: Frame,
     *,
     calendar: WorkingCalendar,
     as_of: date,
     interpretation: Interpretation | None = None,
     landlord: Targets | None = None,
-) -> pl.DataFrame:
+) -> Frame:
     """The complaints with the Code's timeliness columns added (and the landlord's).
+
+    A lazy frame gives a lazy frame: only the columns later asked of it are computed
+    (CH01 and CH02 need the verdicts, not the statuses or due dates). Its dates are
+    read once here, to check the calendar covers them.
 
     Parameters
     ----------
     complaints
-        The canonical frame from :func:`auditlib.loader.load_complaints`.
+        The canonical frame from :func:`auditlib.loader.load_complaints`, or a lazy
+        frame over it.
     calendar
         The working-day calendar (bank holidays and closure days).
     as_of
@@ -96,10 +110,15 @@ def assess(
         for k, c in _COLUMNS[n].items()
         if k in ("start", "ack", "response", "notified")
     ]
-    bounds = complaints.select(
-        pl.min_horizontal(pl.col(dates).min()).alias("lo"),
-        pl.max_horizontal(pl.col(dates).max()).alias("hi"),
-    ).row(0)
+    lazy = complaints.lazy()
+    bounds = (
+        lazy.select(
+            pl.min_horizontal(pl.col(dates).min()).alias("lo"),
+            pl.max_horizontal(pl.col(dates).max()).alias("hi"),
+        )
+        .collect()
+        .row(0)
+    )
     calendar.check_covers(bounds[0], max(bounds[1], as_of) if bounds[1] else as_of)
     verdicts: list[pl.Expr] = []
     statuses: list[pl.Expr] = []
@@ -120,8 +139,8 @@ def assess(
             verdicts += first
             statuses.append(then)
     # two passes: the status reads the verdicts instead of computing them again
-    frame = complaints.with_columns(verdicts).with_columns(statuses)
-    return frame
+    frame = lazy.with_columns(verdicts).with_columns(statuses)
+    return frame if isinstance(complaints, pl.LazyFrame) else frame.collect()
 
 
 def _stage(

@@ -80,16 +80,20 @@ def _in(column: str, period: Period) -> pl.Expr:
     return pl.col(column).is_between(pl.lit(period.start), pl.lit(period.end), closed="both")
 
 
-def _counts(period: Period, within_suffix: str = "code") -> list[pl.Expr]:
+def _counts(
+    period: Period, within_suffix: str = "code", *, prefix: str = "", where: pl.Expr | None = None
+) -> list[pl.Expr]:
     exprs = []
     for n, start in ((1, "stage1_received_date"), (2, "stage2_requested_date")):
+        received = _in(start, period)
         answered = _in(f"stage{n}_response_date", period)
+        within = answered & pl.col(f"stage{n}_within_{within_suffix}").fill_null(False)
+        if where is not None:
+            received, answered, within = (e & where for e in (received, answered, within))
         exprs += [
-            _in(start, period).sum().alias(f"stage{n}_received"),
-            answered.sum().alias(f"stage{n}_responded"),
-            (answered & pl.col(f"stage{n}_within_{within_suffix}").fill_null(False))
-            .sum()
-            .alias(f"stage{n}_responded_within"),
+            received.sum().alias(f"{prefix}stage{n}_received"),
+            answered.sum().alias(f"{prefix}stage{n}_responded"),
+            within.sum().alias(f"{prefix}stage{n}_responded_within"),
         ]
     return exprs
 
@@ -115,33 +119,40 @@ def _rates(counts: dict[str, int], homes: int | None) -> dict[str, Any]:
     }
 
 
-def measures(assessed: pl.DataFrame, *, period: Period, homes: Homes) -> dict[str, Any]:
+def measures(
+    assessed: pl.DataFrame | pl.LazyFrame, *, period: Period, homes: Homes
+) -> dict[str, Any]:
     """CH01 and CH02 for the period, in total and per tenure where homes are given.
 
     Rates are rounded to two decimal places; a rate is null (``None``) where its
-    denominator is zero or unknown.
+    denominator is zero or unknown. Every count is one pass over ``assessed``; given a
+    lazy frame, only the columns the counts read are computed.
     """
-    total = assessed.select(_counts(period)).row(0, named=True)
+    frame = assessed.lazy()
+    tenures = [t for t in ("LCRA", "LCHO") if t in homes.by_tenure]
+    policy = "stage1_within_policy" in frame.collect_schema().names()
+    exprs = _counts(period)
+    for tenure in tenures:
+        exprs += _counts(period, prefix=f"{tenure}:", where=pl.col("tenure") == tenure)
+    if policy:
+        exprs += _counts(period, "policy", prefix="policy:")
+    counts = frame.select(exprs).collect().row(0, named=True)
+
+    def part(prefix: str) -> dict[str, int]:
+        return {k.removeprefix(prefix): v for k, v in counts.items() if k.startswith(prefix)}
+
+    total = {k: v for k, v in counts.items() if ":" not in k}
     result: dict[str, Any] = _rates(total, homes.total)
     if homes.by_tenure:
-        by_tenure = (
-            assessed.filter(pl.col("tenure").is_in(list(homes.by_tenure)))
-            .group_by("tenure")
-            .agg(_counts(period))
-        )
-        found = {row["tenure"]: row for row in by_tenure.iter_rows(named=True)}
-        zero = dict.fromkeys(total, 0)
         result["by_tenure"] = {
-            tenure: _rates(found.get(tenure, zero), homes.by_tenure[tenure])
-            for tenure in ("LCRA", "LCHO")
-            if tenure in homes.by_tenure
+            tenure: _rates(part(f"{tenure}:"), homes.by_tenure[tenure]) for tenure in tenures
         }
-    if "stage1_within_policy" in assessed.columns:
-        policy = assessed.select(_counts(period, "policy")).row(0, named=True)
+    if policy:
+        landlord = part("policy:")
         result["landlord_targets"] = {
-            "stage1_responded_within": policy["stage1_responded_within"],
-            "stage1_pct": _rates(policy, homes.total)["ch02_stage1_pct"],
-            "stage2_responded_within": policy["stage2_responded_within"],
-            "stage2_pct": _rates(policy, homes.total)["ch02_stage2_pct"],
+            "stage1_responded_within": landlord["stage1_responded_within"],
+            "stage1_pct": _rates(landlord, homes.total)["ch02_stage1_pct"],
+            "stage2_responded_within": landlord["stage2_responded_within"],
+            "stage2_pct": _rates(landlord, homes.total)["ch02_stage2_pct"],
         }
     return result
