@@ -18,6 +18,7 @@ import pytest
 
 from auditlib import schema
 from auditlib.errors import ConfigError
+from auditlib.checks import check_frame
 from auditlib.expectations import Validation, read_suite, suite_checks, validate_frame
 from auditlib.testing import complaints_frame
 
@@ -149,13 +150,14 @@ def test_suite_file_is_gx_1x_shape_with_metadata_on_every_expectation(
 def test_default_severities_completeness_is_warning_the_rest_critical(
     suite: dict[str, Any],
 ) -> None:
-    """Completeness and the channel label are warnings; identity, dates, order, the labels
-    a figure reads (outcome, tenure) and ranges are critical: critical means a Code figure
-    would be wrong."""
+    """Completeness, the channel label and absent columns are warnings; identity, dates,
+    order, the labels a figure reads (outcome, tenure) and ranges are critical: critical
+    means a Code figure would be wrong."""
     checks = suite_checks(suite)
     warnings = set(checks.filter(pl.col("severity") == "warning")["check"])
     assert warnings == {c for c in checks["check"] if c.endswith("_recorded")} | {
-        "channel_allowed"
+        "channel_allowed",
+        "columns_present",
     }
     assert all(checks.filter(pl.col("severity") == "warning")["threshold"] <= 1)
     assert checks.height == len(set(checks["check"])) >= 40
@@ -274,3 +276,66 @@ def test_importing_the_cli_does_not_import_great_expectations() -> None:
         "build_parser(); sys.exit(int('great_expectations' in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+@pytest.mark.parametrize("frame_name", ["defects", "clean"])
+def test_polars_engine_agrees_with_great_expectations(
+    frame_name: str, defects: Validation, clean: Validation, suite: dict[str, Any]
+) -> None:
+    """The suite run in polars gives great-expectations' verdicts, counts and rows."""
+    frame = _defect_frame() if frame_name == "defects" else complaints_frame(CLEAN_ROWS)
+    by_gx = defects if frame_name == "defects" else clean
+    ran = check_frame(frame, suite, parameters=PARAMS, examples=None).validation
+    assert ran.results.equals(by_gx.results)
+    order = ["check", "source_row"]
+    assert ran.failures.sort(order).equals(by_gx.failures.sort(order))
+
+
+def test_polars_engine_bounds_examples_not_counts(suite: dict[str, Any]) -> None:
+    """Two example rows a check at most; the counts and the worst rows still see every row."""
+    rows = [_clean(f"N{i}", stage1_outcome=None, tenure="Freehold") for i in range(7)]
+    ran = check_frame(complaints_frame(rows), suite, parameters=PARAMS, examples=2)
+    counts = dict(ran.validation.results.select("check", "failing_rows").iter_rows())
+    assert counts["stage1_outcome_recorded"] == counts["tenure_allowed"] == 7
+    listed = ran.validation.failures.group_by("check").len()
+    assert dict(listed.iter_rows()) == {"stage1_outcome_recorded": 2, "tenure_allowed": 2}
+    assert ran.rows_failing == 7
+    assert ran.worst.height == 2
+    assert ran.worst.row(0, named=True) | {"checks": None} == {
+        "source_row": 2,
+        "complaint_id": "N0",
+        "critical": 1,
+        "checks_failed": 2,
+        "checks": None,
+    }
+
+
+def test_polars_engine_skips_checks_on_absent_columns(suite: dict[str, Any]) -> None:
+    """A column the extract lacks is one finding (columns_present); its checks are not run."""
+    frame = complaints_frame([_clean("A1", stage1_handler_id=None, channel=None)])
+    found = [c for c in frame.columns if c not in ("stage1_handler_id", "channel")]
+    results = check_frame(frame, suite, parameters=PARAMS, found=found).validation.results
+    by_check = {r["check"]: r for r in results.iter_rows(named=True)}
+    assert by_check["columns_present"]["success"] is False
+    assert by_check["columns_present"]["observed"] == "stage1_handler_id, channel"
+    for check in ("stage1_handler_recorded", "channel_recorded", "channel_allowed"):
+        assert by_check[check]["success"] is None, check
+        assert by_check[check]["failing_rows"] is None, check
+    assert by_check["tenure_recorded"]["success"] is True
+
+
+@pytest.mark.parametrize("bound", ["not a date", "2020-01-01", 5])
+def test_polars_engine_reports_a_bad_bound_as_could_not_run(bound: Any) -> None:
+    """A bound of the wrong type on a date column is an exception, never a pass."""
+    broken = {
+        "expectations": [
+            {
+                "type": "expect_column_values_to_be_between",
+                "kwargs": {"column": "stage1_received_date", "min_value": bound},
+                "meta": {"check": "broken", "severity": "critical"},
+            }
+        ]
+    }
+    results = check_frame(complaints_frame(CLEAN_ROWS[:3]), broken).validation.results
+    assert results["success"].to_list() == [False]
+    assert "is not a date" in results["exception"][0]

@@ -282,3 +282,51 @@ def test_an_unknown_channel_is_a_warning_and_website_is_online(tmp_path: Path) -
     assert failed["failing_rows"] == 30
     assert report.passed
     assert report.exit_code == 0
+
+
+def test_absent_optional_columns_are_one_finding_not_a_failure_per_row(tmp_path: Path) -> None:
+    """An extract with only the required columns and an outcome: one warning names what is
+    not recorded and the provisions at risk; the checks on absent columns are not run."""
+    path = tmp_path / "minimal.csv"
+    rows = [f"C{i},0{1 + i % 9}/06/2025,upheld" for i in range(40)]
+    path.write_text(
+        "complaint_id,stage1_received_date,stage1_outcome\n" + "\n".join(rows) + "\n",
+        encoding="utf-8",
+    )
+    report = validate_extract(path, settings=SETTINGS, config=CONFIG, as_of=AS_OF)
+    by_check = {r["check"]: r for r in report.checks.iter_rows(named=True)}
+    present = by_check["columns_present"]
+    assert present["status"] == "failed"
+    assert present["severity"] == "warning"
+    assert "not recorded in this extract: stage1_acknowledged_date" in present["message"]
+    assert "6.13" in present["message"]  # the handler columns' provision
+    assert by_check["stage1_handler_recorded"]["status"] == "not_checked"
+    assert by_check["stage1_handler_recorded"]["failing_rows"] is None
+    assert by_check["tenure_recorded"]["status"] == "not_checked"
+    assert by_check["stage1_outcome_allowed"]["status"] == "passed"
+    assert report.failures.height == 0
+    assert report.summary()["rows_with_failures"] == 0
+    assert report.exit_code == 0
+    assert "not checked, their column is not in the extract" in report.text()
+
+
+def test_failing_rows_are_bounded_unless_all_are_asked_for(tmp_path: Path) -> None:
+    """Every row counted; failing_rows.csv lists --examples rows a check, or all of them."""
+    path = tmp_path / "freehold.csv"
+    rows = [f"C{i},02/06/2025,Freehold" for i in range(30)]
+    path.write_text(
+        "complaint_id,stage1_received_date,tenure\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
+    base = ["validate", str(path), "--config", str(CONFIG), "--quality", str(SETTINGS)]
+    base += ["--as-of", "2026-10-31"]
+    assert main([*base, "--out", str(tmp_path / "few"), "--examples", "5"]) == 1
+    few = pl.read_csv(tmp_path / "few" / "failing_rows.csv")
+    assert few.filter(pl.col("check") == "tenure_allowed").height == 5
+    summary = json.loads((tmp_path / "few" / "summary.json").read_text(encoding="utf-8"))
+    tenure = next(c for c in summary["checks"] if c["check"] == "tenure_allowed")
+    assert tenure["failing_rows"] == 30
+    assert summary["rows_with_failures"] == 30
+    assert summary["failing_rows_listed"] == 5
+    assert main([*base, "--out", str(tmp_path / "all"), "--all-failing-rows"]) == 1
+    every = pl.read_csv(tmp_path / "all" / "failing_rows.csv")
+    assert every.filter(pl.col("check") == "tenure_allowed").height == 30

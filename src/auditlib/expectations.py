@@ -160,7 +160,7 @@ def suite_checks(suite: Mapping[str, Any]) -> pl.DataFrame:
             {
                 "check": meta["check"],
                 "type": expectation["type"],
-                "columns": ", ".join(_columns(kwargs)),
+                "columns": ", ".join(column_names(kwargs)),
                 "threshold": float(kwargs.get("mostly", 1.0)),
                 "provision": str(meta["provision"]),
                 "severity": meta["severity"],
@@ -320,7 +320,8 @@ def _import_gx() -> Any:
     return gx
 
 
-def _columns(kwargs: Mapping[str, Any]) -> list[str]:
+def column_names(kwargs: Mapping[str, Any]) -> list[str]:
+    """The columns an expectation reads: its own and those of its row condition."""
     names = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
     names += list(kwargs.get("column_set") or [])
     condition = kwargs.get("row_condition")
@@ -338,7 +339,7 @@ def _condition_columns(condition: Mapping[str, Any]) -> list[str]:
 def _needed_columns(suite: Mapping[str, Any], present: Sequence[str]) -> list[str]:
     wanted = list(ID_COLUMNS)
     for expectation in suite["expectations"]:
-        wanted += _columns(expectation.get("kwargs", {}))
+        wanted += column_names(expectation.get("kwargs", {}))
     personal = set(schema.PERSONAL_COLUMNS)
     return [c for c in dict.fromkeys(wanted) if c in present and c not in personal]
 

@@ -52,9 +52,34 @@ def register(subparsers: Any) -> None:
         "(default: the settings, the config, else today)",
     )
     validate.add_argument(
+        "--examples",
+        type=_count,
+        default=1000,
+        metavar="N",
+        help="failing rows listed per check in failing_rows.csv (default 1000); every "
+        "check is still counted on every row",
+    )
+    validate.add_argument(
+        "--all-failing-rows",
+        action="store_true",
+        help="list every failing row of every check (the file can be large)",
+    )
+    validate.add_argument(
         "--list", action="store_true", help="list every check with its provision and stop"
     )
     validate.set_defaults(handler=_validate)
+
+
+def _count(text: str) -> int:
+    """An argparse type: a whole number of rows, zero or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        msg = f"{text!r} is not a number of rows (0 or more)"
+        raise argparse.ArgumentTypeError(msg)
+    return value
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -74,7 +99,12 @@ def _validate(args: argparse.Namespace) -> int:
         msg = "no extract given: name one on the command line or as 'extract' in the config"
         raise ConfigError(str(config.path or "(no configuration file)"), msg)
     report = validate_extract(
-        extract, settings=settings, config=config, mapping=args.mapping, as_of=args.as_of
+        extract,
+        settings=settings,
+        config=config,
+        mapping=args.mapping,
+        as_of=args.as_of,
+        examples=None if args.all_failing_rows else args.examples,
     )
     paths = write_report(report, args.out)
     print(report.text())

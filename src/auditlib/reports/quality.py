@@ -114,7 +114,7 @@ def html_page(report: QualityReport, *, chart_svg: str | None = None, worst: int
         parts += [
             f"<h2>Rows with the most failures (first {worst})</h2>",
             '<p class="muted">Find each row by its complaint reference or its row in the '
-            "extract (the header is row 1). Every failing row is in failing_rows.csv.</p>",
+            f"extract (the header is row 1). {_listed(report)}</p>",
             _table(
                 report.worst_rows(worst),
                 [
@@ -130,9 +130,8 @@ def html_page(report: QualityReport, *, chart_svg: str | None = None, worst: int
         "<h2>Every check</h2>",
         _table(
             report.checks.with_columns(
-                pl.when(pl.col("passed"))
-                .then(pl.lit("passed"))
-                .otherwise(pl.lit("FAILED"))
+                pl.col("status")
+                .replace_strict(_RESULT, default=pl.col("status"), return_dtype=pl.String)
                 .alias("result")
             ),
             [
@@ -151,6 +150,24 @@ def html_page(report: QualityReport, *, chart_svg: str | None = None, worst: int
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
+
+
+_RESULT = {
+    "passed": "passed",
+    "failed": "FAILED",
+    "could_not_run": "could not run",
+    "not_checked": "not checked (column absent)",
+}
+
+
+def _listed(report: QualityReport) -> str:
+    """What failing_rows.csv holds."""
+    if report.examples is None:
+        return "Every failing row is in failing_rows.csv."
+    return (
+        f"failing_rows.csv lists up to {report.examples:,} rows per check (every check is "
+        "counted on every row); auditlib validate --all-failing-rows lists them all."
+    )
 
 
 def _e(value: Any) -> str:
