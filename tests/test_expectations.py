@@ -17,8 +17,8 @@ import polars as pl
 import pytest
 
 from auditlib import schema
-from auditlib.errors import ConfigError
 from auditlib.checks import check_frame
+from auditlib.errors import ConfigError
 from auditlib.expectations import Validation, read_suite, suite_checks, validate_frame
 from auditlib.testing import complaints_frame
 

@@ -331,7 +331,6 @@ def scan_complaints(
     when the plan is collected.
     """
     path = Path(path)
-    source = str(path)
     if not isinstance(mapping, Mapping):
         mapping = Mapping() if mapping is None else Mapping.from_yaml(mapping)
     kind = _kind(path, what="extract")
