@@ -199,3 +199,30 @@ def test_metrics_does_not_import_heavy_modules(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stderr.strip().splitlines()[-1]) == []
+
+
+def test_each_listed_subcommand_is_registered_by_its_module() -> None:
+    """SUBCOMMANDS names, for each command it lists, the module that registers it."""
+    import argparse
+    import importlib
+
+    from auditlib.cli import SUBCOMMANDS
+
+    for command, module in SUBCOMMANDS.items():
+        subparsers = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(module).register(subparsers)
+        assert command in subparsers.choices, command
+
+
+def test_metrics_imports_only_the_core() -> None:
+    """Parsing 'metrics' loads none of the learning, policy, pack or self-assessment code."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from auditlib.cli import build_parser; build_parser('metrics'); "
+        "heavy = [m for m in sys.modules if m.split('.')[1:2] and m.split('.')[1] in "
+        "('learning', 'policy', 'pack', 'selfassess', 'ombudsman', 'board')]; "
+        "sys.exit(len(heavy))"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -33,22 +33,40 @@ _SUBCOMMAND_MODULES: tuple[str, ...] = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the parser with every sub-command registered."""
+#: the module that registers each sub-command, so that running one imports only its own
+#: module (``auditlib metrics`` then never loads the learning, policy or pack code); a
+#: command missing here still works, with every module loaded
+SUBCOMMANDS: dict[str, str] = {
+    "metrics": "auditlib.commands",
+    "timeliness": "auditlib.commands",
+    "sample": "auditlib.commands",
+    "run": "auditlib.pack.cli",
+    "policy": "auditlib.policy.cli",
+    "learning": "auditlib.learning.cli",
+    "validate": "auditlib.quality_cli",
+    "self-assess": "auditlib.selfassess.cli",
+    "ombudsman": "auditlib.ombudsman.cli",
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Build the parser: with every sub-command, or only ``command``'s module's."""
     parser = argparse.ArgumentParser(
         prog="auditlib",
         description="Evidence of complaint handling against the Housing Ombudsman's Code.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in _SUBCOMMAND_MODULES:
+    modules = (SUBCOMMANDS[command],) if command in SUBCOMMANDS else _SUBCOMMAND_MODULES
+    for name in modules:
         importlib.import_module(name).register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    command = next((word for word in words if not word.startswith("-")), None)
+    args = build_parser(command).parse_args(words)
     try:
         code = args.handler(args)
     except AuditError as exc:
