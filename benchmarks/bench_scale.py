@@ -77,23 +77,32 @@ MARK_END = "<!-- end of scale table -->"
 
 
 def extracts(rows: int, fmt: str, cache: Path) -> tuple[Path, Path]:
-    """The sample extract and the harder one for ``validate``, written once and kept."""
+    """The sample extract and the harder one for ``validate``, written once and kept.
+
+    Each is generated once per size and written in both formats.
+    """
     from auditlib.sample import generate_sample, write_sample
 
     cache.mkdir(parents=True, exist_ok=True)
-    plain = cache / f"complaints-{rows}.{fmt}"
-    hard = cache / f"hard-{rows}.{fmt}"
-    if not plain.is_file():
-        write_sample(generate_sample(rows, 1, as_of=AS_OF), _partial(plain))
-        _partial(plain).rename(plain)
-    if not hard.is_file():
+    formats = ("parquet", "csv")
+    plain = {f: cache / f"complaints-{rows}.{f}" for f in formats}
+    hard = {f: cache / f"hard-{rows}.{f}" for f in formats}
+    if not all(p.is_file() for p in plain.values()):
+        sample = generate_sample(rows, 1, as_of=AS_OF)
+        for path in plain.values():
+            write_sample(sample, _partial(path))
+            _partial(path).rename(path)
+        del sample
+    if not all(p.is_file() for p in hard.values()):
         sample = generate_sample(rows, 7, as_of=AS_OF, defect_rate=0.10)
-        full = _partial(cache / f"hard-full-{rows}.{fmt}")
-        write_sample(sample, full)
-        _drop_columns(full, _partial(hard), ABSENT)
-        full.unlink()
-        _partial(hard).rename(hard)
-    return plain, hard
+        for path in hard.values():
+            full = _partial(cache / f"hard-full-{rows}{path.suffix}")
+            write_sample(sample, full)
+            _drop_columns(full, _partial(path), ABSENT)
+            full.unlink()
+            _partial(path).rename(path)
+        del sample
+    return plain[fmt], hard[fmt]
 
 
 def _partial(path: Path) -> Path:
@@ -158,7 +167,19 @@ def commands(path: Path, hard: Path, out: Path, config: Path) -> dict[str, list[
 
 
 def measure(argv: list[str], *, timeout: float) -> dict[str, Any]:
-    """Run one command as a whole process: wall and CPU seconds, peak memory, exit code."""
+    """Run one command as a whole process: wall and CPU seconds, peak memory, exit code.
+
+    It is started by a small helper process (this file with ``--child``), not by this
+    one: a process's peak memory counts the memory of the process it was forked from,
+    and this one holds the extracts it generated.
+    """
+    helper = [sys.executable, __file__, "--child", str(timeout), "--", *argv]
+    done = subprocess.run(helper, cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def child(timeout: float, argv: list[str]) -> int:
+    """The helper: run ``argv``, print its figures as JSON (standard library only)."""
     start = time.perf_counter()
     process = subprocess.Popen(
         argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
@@ -172,19 +193,19 @@ def measure(argv: list[str], *, timeout: float) -> dict[str, Any]:
             process.kill()
             pid, status, usage = os.wait4(process.pid, 0)
             break
-        time.sleep(0.01)
+        time.sleep(0.005)
     wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
+    code = os.waitstatus_to_exitcode(status)
     error = process.stderr.read() if process.stderr else ""
-    return {
+    figures = {
         "wall_s": wall,
         "cpu_s": usage.ru_utime + usage.ru_stime,
         "peak_mib": usage.ru_maxrss / 1024,
-        "exit": process.returncode,
-        "error": error.strip().splitlines()[-1]
-        if process.returncode not in (0, 1) and error
-        else None,
+        "exit": code,
+        "error": error.strip().splitlines()[-1] if code not in (0, 1) and error.strip() else None,
     }
+    print(json.dumps(figures))
+    return 0
 
 
 def same_figures(path: Path, config: Path) -> dict[str, Any]:
@@ -221,7 +242,12 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
             started = time.perf_counter()
             path, hard = extracts(rows, fmt, args.cache)
             print(f"{rows:,} rows, {fmt}: extracts ready ({time.perf_counter() - started:.0f} s)")
-            wanted = [c for c in args.commands if c != "run" or rows <= args.run_up_to]
+            wanted = [
+                c
+                for c in args.commands
+                if (c != "run" or rows <= args.run_up_to)
+                and (fmt == "parquet" or c not in args.parquet_only)
+            ]
             figures = same_figures(path, config) if "pandas" in wanted else None
             out = Path(tempfile.mkdtemp(prefix="auditlib-bench-"))
             argv = commands(path, hard, out, config)
@@ -323,12 +349,30 @@ def chart(results: dict[str, Any], path: Path) -> None:
     path.write_text(to_svg(lines), encoding="utf-8")
 
 
+def merge(results: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The earlier results with this run's cells added (a cell measured again replaces
+    the earlier one), so sizes can be measured in separate runs."""
+    if not path.is_file():
+        return results
+    earlier = json.loads(path.read_text(encoding="utf-8"))
+    key = lambda c: (c["rows"], c["format"], c["command"])  # noqa: E731
+    rounds = {key(c): len(c["runs"]) for c in results["cells"]}
+    kept = [c for c in earlier.get("cells", []) if len(c["runs"]) > rounds.get(key(c), -1)]
+    dropped = {key(c) for c in kept}
+    results = results | {"cells": [c for c in results["cells"] if key(c) not in dropped]}
+    runs = sorted({results["runs"], *(len(c["runs"]) for c in kept)})
+    return results | {"cells": kept + results["cells"], "rounds": runs}
+
+
 def write_results(results: dict[str, Any], args: argparse.Namespace) -> None:
+    if not args.fresh:
+        results = merge(results, args.json)
     args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     text = (
         f"{MARK_START}\n\nMeasured {results['date']} on {results['machine']}; median of "
-        f"{results['runs']} rounds; each cell: wall time, peak memory, and the wall time "
-        "over the floor's in the same round.\n\n" + table(results) + f"\n\n{MARK_END}"
+        f"{_rounds(results)} rounds; each cell: wall time, peak memory, and the wall time "
+        "over the floor's in the same round (the floor's own cell: its time and memory)."
+        "\n\n" + table(results) + f"\n\n{MARK_END}"
     )
     current = args.results.read_text(encoding="utf-8") if args.results.is_file() else ""
     if MARK_START in current and MARK_END in current:
@@ -339,6 +383,11 @@ def write_results(results: dict[str, Any], args: argparse.Namespace) -> None:
     args.results.write_text(current, encoding="utf-8")
     if args.chart:
         chart(results, args.chart)
+
+
+def _rounds(results: dict[str, Any]) -> str:
+    counts = sorted({len(c["runs"]) for c in results["cells"]})
+    return " or ".join(str(n) for n in counts) + (" (see the notes)" if len(counts) > 1 else "")
 
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -360,6 +409,16 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--runs", type=int, default=3, help="rounds (default 3)")
     parser.add_argument("--run-up-to", type=int, default=1_000_000, help="largest size for run")
+    parser.add_argument(
+        "--parquet-only",
+        type=lambda t: [c for c in t.split(",") if c],
+        default=["learning", "run"],
+        help="commands timed on Parquet only (default learning,run: past the load, which "
+        "metrics and validate time on both, their work does not depend on the format)",
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="forget earlier results instead of adding to them"
+    )
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per command")
     parser.add_argument(
         "--cache", type=Path, default=Path.home() / ".cache" / "auditlib-bench", help="extracts"
@@ -376,13 +435,16 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words[:1] == ["--child"]:
+        return child(float(words[1]), words[3:])
+    args = parse(words)
     unknown = set(args.commands) - set(COMMANDS)
     if unknown:
         raise SystemExit(f"unknown command(s) {', '.join(sorted(unknown))}")
     results = bench(args)
     write_results(results, args)
-    print(table(results))
+    print(table(json.loads(args.json.read_text(encoding="utf-8"))))
     return 0
 
 
