@@ -25,8 +25,8 @@ machine as the floor, for ``--runs`` rounds (default 3):
 Each figure is the median over the rounds: wall seconds, CPU seconds and peak memory
 (the largest resident set of the process or any process it waited for), and each
 command's wall time over the floor's in the same round. Results go to
-``benchmarks/results-scale.json``, a table to ``benchmarks/RESULTS.md`` (between
-markers) and a log-log chart of time against rows to ``benchmarks/scale.svg``.
+``benchmarks/results-scale.json``, a table to ``benchmarks/RESULTS.md`` and the README
+(between markers) and a log-log chart of time against rows to ``benchmarks/scale.svg``.
 """
 
 from __future__ import annotations
@@ -374,15 +374,24 @@ def write_results(results: dict[str, Any], args: argparse.Namespace) -> None:
         "over the floor's in the same round (the floor's own cell: its time and memory)."
         "\n\n" + table(results) + f"\n\n{MARK_END}"
     )
-    current = args.results.read_text(encoding="utf-8") if args.results.is_file() else ""
+    _between_marks(args.results, text, add=True)
+    if args.readme:
+        _between_marks(args.readme, text, add=False)
+    if args.chart:
+        chart(results, args.chart)
+
+
+def _between_marks(path: Path, text: str, *, add: bool) -> None:
+    """Put ``text`` between the markers in ``path`` (or at its end when ``add``)."""
+    current = path.read_text(encoding="utf-8") if path.is_file() else ""
     if MARK_START in current and MARK_END in current:
         before, rest = current.split(MARK_START, 1)
         current = before + text + rest.split(MARK_END, 1)[1]
-    else:
+    elif add:
         current = current.rstrip() + ("\n\n" if current else "") + text + "\n"
-    args.results.write_text(current, encoding="utf-8")
-    if args.chart:
-        chart(results, args.chart)
+    else:
+        return
+    path.write_text(current, encoding="utf-8")
 
 
 def _rounds(results: dict[str, Any]) -> str:
@@ -425,6 +434,12 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results-scale.json")
     parser.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    parser.add_argument(
+        "--readme",
+        type=lambda t: Path(t) if t else None,
+        default=ROOT / "README.md",
+        help="also put the table between its markers in this file ('' for none)",
+    )
     parser.add_argument(
         "--chart",
         type=lambda t: Path(t) if t else None,

@@ -32,7 +32,17 @@ def test_smallest_size_runs_and_the_pandas_script_agrees(tmp_path: Path) -> None
     results.write_text("# Results\n\nkept text\n", encoding="utf-8")
     args = ["--sizes", "10000", "--formats", "parquet", "--runs", "1"]
     args += ["--commands", "floor,pandas,metrics,validate", "--cache", str(tmp_path / "cache")]
-    args += ["--json", str(tmp_path / "r.json"), "--results", str(results), "--chart", ""]
+    args += [
+        "--json",
+        str(tmp_path / "r.json"),
+        "--results",
+        str(results),
+        "--chart",
+        "",
+        "--readme",
+        "",
+        "--fresh",
+    ]
     assert bench.main(args) == 0
     cells = {c["command"]: c for c in json.loads((tmp_path / "r.json").read_text())["cells"]}
     assert set(cells) == {"floor", "pandas", "metrics", "validate"}
