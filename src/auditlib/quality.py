@@ -1,8 +1,9 @@
 """Data quality of a complaint extract: the suite's verdicts and the loader's quarantine, together.
 
 :func:`validate_extract` loads an extract through the same loader and mapping as the
-audit, validates the rows fit to audit against the expectation suite (through
-:mod:`auditlib.expectations`, the only door to great-expectations) and folds the rows
+audit, validates the rows fit to audit against the expectation suite (run in polars by
+:mod:`auditlib.checks`, which hands any entry of another kind to great-expectations
+through :mod:`auditlib.expectations`) and folds the rows
 the loader set aside into the same result: a duplicated reference counts against
 ``complaint_id_unique`` whether the loader or the suite found it, an unreadable date
 against ``dates_readable``. The result, a :class:`QualityReport`, holds polars frames

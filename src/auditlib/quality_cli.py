@@ -1,8 +1,8 @@
 """The ``validate`` sub-command: check an extract's data quality before any figure.
 
 Exit codes: 0 every critical check passed (warnings may remain), 1 a critical check
-failed, 2 the extract or a settings file is unusable. great-expectations is imported
-only inside the handler, through :mod:`auditlib.quality`.
+failed, 2 the extract or a settings file is unusable. Nothing heavy is imported until
+the handler runs; great-expectations only for a suite entry polars does not evaluate.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def register(subparsers: Any) -> None:
     """Add ``auditlib validate`` to the parser."""
     validate = subparsers.add_parser(
         "validate",
-        help="check an extract's data quality (great-expectations)",
+        help="check an extract's data quality (the great-expectations suite)",
         description="Load the extract as the audit does, run the expectation suite on it, "
         "fold in the rows the loader set aside, print what to fix and write a JSON "
         "summary, a CSV of failing rows and an HTML report that works offline. Exit 0 when "
