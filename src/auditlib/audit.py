@@ -18,7 +18,7 @@ from auditlib import schema
 from auditlib.config import AuditConfig, Homes
 from auditlib.loader import Extract, load_complaints, scan_complaints
 from auditlib.outputs import write_csv
-from auditlib.timeliness import CLOCK_COLUMNS, OUTPUT_COLUMNS, assess
+from auditlib.timeliness import CLOCK_COLUMNS, OUTPUT_COLUMNS, Frame, assess
 from auditlib.tsm import METRIC_KEYS, Period, measures
 
 #: what timeliness and the TSMs read besides the columns the loader always checks
@@ -84,23 +84,9 @@ def run_audit(
     config = config or AuditConfig()
     extract = load_complaints(extract_path, mapping=config.load_mapping(), columns=columns)
     as_of, period = _when(extract.complaints, config, as_of, period)
-    assessed = assess(
-        extract.complaints,
-        calendar=config.calendar(),
-        as_of=as_of,
-        interpretation=config.interpretation,
-        landlord=config.landlord_targets,
-    )
-    homes = homes or config.homes
-    figures = measures(assessed, period=period, homes=homes)
-    metrics = _metrics(
-        figures,
-        source=extract.source,
-        rows=(extract.rows_read, extract.rows_used, extract.rows_quarantined),
-        period=period,
-        as_of=as_of,
-        homes=homes,
-    )
+    assessed = _assess(extract.complaints, config, as_of)
+    rows = (extract.rows_read, extract.rows_used, extract.rows_quarantined)
+    metrics = _metrics(assessed, extract.source, rows, config, period, as_of, homes)
     return AuditResult(extract, assessed, period, as_of, metrics)
 
 
@@ -131,23 +117,9 @@ def audit_metrics(
     scan = scan_complaints(extract_path, mapping=config.load_mapping(), columns=MEASURE_COLUMNS)
     used, rows_read, quarantined = scan.collect_used(_MEASURED)
     as_of, period = _when(used, config, as_of, period)
-    verdicts = assess(
-        used.lazy(),
-        calendar=config.calendar(),
-        as_of=as_of,
-        interpretation=config.interpretation,
-        landlord=config.landlord_targets,
-    )
-    homes = homes or config.homes
-    figures = measures(verdicts, period=period, homes=homes)
-    metrics = _metrics(
-        figures,
-        source=scan.source,
-        rows=(rows_read, used.height, quarantined),
-        period=period,
-        as_of=as_of,
-        homes=homes,
-    )
+    verdicts = _assess(used.lazy(), config, as_of)
+    rows = (rows_read, used.height, quarantined)
+    metrics = _metrics(verdicts, scan.source, rows, config, period, as_of, homes)
     return AuditFigures(period, as_of, metrics)
 
 
@@ -166,17 +138,30 @@ def _when(
     return as_of, period
 
 
+def _assess(complaints: Frame, config: AuditConfig, as_of: date) -> Frame:
+    """The clocks under the configured calendar, reading and targets."""
+    return assess(
+        complaints,
+        calendar=config.calendar(),
+        as_of=as_of,
+        interpretation=config.interpretation,
+        landlord=config.landlord_targets,
+    )
+
+
 def _metrics(
-    figures: dict[str, Any],
-    *,
+    assessed: pl.DataFrame | pl.LazyFrame,
     source: str,
     rows: tuple[int, int, int],
+    config: AuditConfig,
     period: Period,
     as_of: date,
-    homes: Homes,
+    homes: Homes | None,
 ) -> dict[str, Any]:
     """The ``metrics`` object: the measures, the reconciliation (``rows``: read, used,
     quarantined), the period and the source."""
+    homes = homes or config.homes
+    figures = measures(assessed, period=period, homes=homes)
     rows_read, rows_used, rows_quarantined = rows
     metrics: dict[str, Any] = {key: figures[key] for key in METRIC_KEYS}
     metrics |= {

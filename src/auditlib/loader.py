@@ -10,7 +10,7 @@ The work is one lazy plan (:func:`scan_complaints`): the file is scanned, not re
 only the columns asked for are read, and the typed values, every quarantine check,
 the reasons and the evidence on date order are computed in one optimised query that
 :meth:`ExtractScan.collect` runs once. Before it, only the header and a few thousand
-rows (to choose the fastest exact date parser) are read.
+rows (to choose each text date column's native style) are read.
 
 Source rows are numbered as a spreadsheet shows them: the header is row 1 and the first
 complaint row 2. Parquet has no header row, so there the first complaint is row 1.
