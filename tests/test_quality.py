@@ -312,8 +312,8 @@ def test_absent_optional_columns_are_one_finding_not_a_failure_per_row(tmp_path:
 
 def test_failing_rows_are_bounded_unless_all_are_asked_for(tmp_path: Path) -> None:
     """Every row counted; failing_rows.csv lists --examples rows a check, or all of them."""
-    path = tmp_path / "freehold.csv"
-    rows = [f"C{i},02/06/2025,Freehold" for i in range(30)]
+    path = tmp_path / "houseboat.csv"
+    rows = [f"C{i},02/06/2025,Houseboat" for i in range(30)]
     path.write_text(
         "complaint_id,stage1_received_date,tenure\n" + "\n".join(rows) + "\n", encoding="utf-8"
     )

@@ -46,6 +46,8 @@ SUBCOMMANDS: dict[str, str] = {
     "validate": "auditlib.quality_cli",
     "self-assess": "auditlib.selfassess.cli",
     "ombudsman": "auditlib.ombudsman.cli",
+    "init": "auditlib.onboard.cli",
+    "check-mapping": "auditlib.onboard.cli",
 }
 
 
