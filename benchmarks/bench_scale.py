@@ -417,6 +417,11 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--fresh", action="store_true", help="forget earlier results instead of adding to them"
     )
+    parser.add_argument(
+        "--tables-only",
+        action="store_true",
+        help="measure nothing: write the table and chart again from the results file",
+    )
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per command")
     parser.add_argument(
         "--cache", type=Path, default=Path.home() / ".cache" / "auditlib-bench", help="extracts"
@@ -446,7 +451,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = set(args.commands) - set(COMMANDS)
     if unknown:
         raise SystemExit(f"unknown command(s) {', '.join(sorted(unknown))}")
-    results = bench(args)
+    if args.tables_only:
+        results = json.loads(args.json.read_text(encoding="utf-8"))
+        args.fresh = True
+    else:
+        results = bench(args)
     write_results(results, args)
     print(table(json.loads(args.json.read_text(encoding="utf-8"))))
     return 0
