@@ -10,12 +10,13 @@ including the next, the response clock from the acknowledgement or else receipt,
 extension over the cap without a good reason counted up to the cap, an extension
 notified after the original deadline not counted) and prints the ten figures as JSON.
 
-It imports nothing from auditlib: the bank holidays are read from a CSV of dates, as an
-analyst would keep them. The benchmark checks that its figures equal ``auditlib
-metrics`` on the same file before timing either.
+It imports nothing from auditlib: the bank holidays come from the ``holidays`` package
+(England and Wales), or from a CSV with a ``date`` column (``--holidays``). The
+benchmark checks that its figures equal ``auditlib metrics`` on the same file before
+timing either.
 
     python benchmarks/analyst_pandas.py EXTRACT --period-start 2025-04-01 \
-        --period-end 2026-03-31 --homes 10000 --holidays HOLIDAYS.csv
+        --period-end 2026-03-31 --homes 10000
 """
 
 from __future__ import annotations
@@ -134,9 +135,15 @@ def main() -> int:
     parser.add_argument("--period-start", required=True)
     parser.add_argument("--period-end", required=True)
     parser.add_argument("--homes", type=int, required=True)
-    parser.add_argument("--holidays", required=True, help="CSV with a 'date' column")
+    parser.add_argument("--holidays", help="CSV with a 'date' column (default: the package)")
     args = parser.parse_args()
-    holidays = pd.read_csv(args.holidays)["date"].to_numpy("datetime64[D]")
+    if args.holidays:
+        holidays = pd.read_csv(args.holidays)["date"].to_numpy("datetime64[D]")
+    else:
+        import holidays as package
+
+        found = package.country_holidays("GB", subdiv="ENG", years=range(2015, 2031))
+        holidays = np.array(sorted(found), dtype="datetime64[D]")
     df, unreadable = read(args.extract)
     cid = df["complaint_id"]
     bad = cid.isna() | (cid.notna() & cid.duplicated(keep=False))

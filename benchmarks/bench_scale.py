@@ -50,7 +50,6 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PERIOD = ("--period-start", "2025-04-01", "--period-end", "2026-03-31", "--homes", "10000")
 AS_OF = date(2026, 10, 31)
-HOLIDAYS = ROOT / "src" / "auditlib" / "data" / "bank_holidays_england_wales.csv"
 COMMANDS = ("floor", "pandas", "metrics", "validate", "learning", "run")
 #: absent from the harder extract validate reads (most real exports lack them)
 ABSENT = (
@@ -122,8 +121,6 @@ def commands(path: Path, hard: Path, out: Path, config: Path) -> dict[str, list[
             str(ROOT / "benchmarks" / "analyst_pandas.py"),
             str(path),
             *PERIOD,
-            "--holidays",
-            str(HOLIDAYS),
         ],
         "metrics": [auditlib, "metrics", str(path), *PERIOD, "--format", "json", *common],
         "validate": [
