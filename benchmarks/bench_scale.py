@@ -382,7 +382,7 @@ def _between_marks(path: Path, text: str, *, add: bool) -> None:
 
 def _rounds(results: dict[str, Any]) -> str:
     counts = sorted({len(c["runs"]) for c in results["cells"]})
-    return " or ".join(str(n) for n in counts) + (" (see the notes)" if len(counts) > 1 else "")
+    return " or ".join(str(n) for n in counts) + (" (RESULTS.md says which)" if len(counts) > 1 else "")
 
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
