@@ -17,9 +17,9 @@ import polars as pl
 import pytest
 
 from auditlib import schema
-from auditlib.checks import check_frame
 from auditlib.errors import ConfigError
 from auditlib.expectations import Validation, read_suite, suite_checks, validate_frame
+from auditlib.quality.checks import check_frame
 from auditlib.testing import complaints_frame
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -20,22 +20,9 @@ from collections.abc import Sequence
 
 from auditlib.errors import AuditError, printable_line
 
-# Modules that add sub-commands: each defines ``register(subparsers)``.
-_SUBCOMMAND_MODULES: tuple[str, ...] = (
-    "auditlib.commands",
-    "auditlib.pack.cli",
-    "auditlib.policy.cli",
-    "auditlib.learning.cli",
-    "auditlib.quality_cli",
-    "auditlib.selfassess.cli",
-    "auditlib.ombudsman.cli",
-    "auditlib.onboard.cli",
-)
-
-
 #: the module that registers each sub-command, so that running one imports only its own
-#: module (``auditlib metrics`` then never loads the learning, policy or pack code); a
-#: command missing here still works, with every module loaded
+#: module (``auditlib metrics`` then never loads the learning, policy or pack code). This
+#: table is the whole command line: each capability registers its commands beside its code
 SUBCOMMANDS: dict[str, str] = {
     "metrics": "auditlib.commands",
     "timeliness": "auditlib.commands",
@@ -43,7 +30,7 @@ SUBCOMMANDS: dict[str, str] = {
     "run": "auditlib.pack.cli",
     "policy": "auditlib.policy.cli",
     "learning": "auditlib.learning.cli",
-    "validate": "auditlib.quality_cli",
+    "validate": "auditlib.quality.cli",
     "self-assess": "auditlib.selfassess.cli",
     "ombudsman": "auditlib.ombudsman.cli",
     "init": "auditlib.onboard.cli",
@@ -58,7 +45,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         description="Evidence of complaint handling against the Housing Ombudsman's Code.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    modules = (SUBCOMMANDS[command],) if command in SUBCOMMANDS else _SUBCOMMAND_MODULES
+    # each module defines ``register(subparsers)``; one module may register several commands
+    every = tuple(dict.fromkeys(SUBCOMMANDS.values()))
+    modules = (SUBCOMMANDS[command],) if command in SUBCOMMANDS else every
     for name in modules:
         importlib.import_module(name).register(subparsers)
     return parser

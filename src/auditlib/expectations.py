@@ -9,7 +9,7 @@ on (``meta.fix``, a template) and a default ``meta.severity`` (``critical`` or
 
 :func:`read_suite` and :func:`suite_checks` need only the standard library and polars.
 The kinds of entry the complaint suite uses are evaluated in polars by
-:mod:`auditlib.checks`; :func:`validate_frame` runs any suite with great-expectations
+:mod:`auditlib.quality.checks`; :func:`validate_frame` runs any suite with great-expectations
 (for other kinds of entry, and as the reference a test holds the polars evaluation
 to). It imports great-expectations inside the call, so importing this
 module costs nothing, and nothing else in :mod:`auditlib` imports it at module level:

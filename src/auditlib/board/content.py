@@ -493,7 +493,9 @@ def _quality(quality: dict[str, Any] | None, metrics: dict[str, Any]) -> Section
     if quality is None:
         lines.append("The data-quality checks were not run for this paper.")
     else:
-        failed = [c for c in quality.get("checks", []) if not c.get("passed")]
+        from auditlib.selfassess.run import check_failed
+
+        failed = [c for c in quality.get("checks", []) if check_failed(c)]
         critical = [c for c in failed if c.get("severity") == "critical"]
         lines.append(
             f"{len(critical)} critical and {len(failed) - len(critical)} other data-quality "

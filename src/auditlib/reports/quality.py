@@ -1,6 +1,9 @@
 """The data-quality chart and the offline HTML page, built from a quality report.
 
-Nothing here decides anything: it lays out :class:`auditlib.quality.QualityReport`.
+Nothing here decides anything: it lays out a quality report (anything with the fields of
+:class:`QualityView`, as :class:`auditlib.quality.QualityReport` has), so this module
+depends on no other part of auditlib and the quality package depends on it, not the
+other way round.
 The page carries its styles inline and the chart as inline SVG made locally by
 vl-convert, so it reads the same offline, attached to an email or printed (the Data
 Docs of great-expectations load their styling from the internet instead).
@@ -9,14 +12,54 @@ Docs of great-expectations load their styling from the internet instead).
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import TYPE_CHECKING, Any, Protocol
 
 import polars as pl
 
 if TYPE_CHECKING:
     import altair as alt
 
-    from auditlib.quality import QualityReport
+
+class QualityView(Protocol):
+    """What the page reads of a quality report (read-only, as a frozen report has it)."""
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def as_of(self) -> date: ...
+
+    @property
+    def date_floor(self) -> date: ...
+
+    @property
+    def rows_read(self) -> int: ...
+
+    @property
+    def rows_used(self) -> int: ...
+
+    @property
+    def rows_quarantined(self) -> int: ...
+
+    @property
+    def checks(self) -> pl.DataFrame: ...
+
+    @property
+    def failures(self) -> pl.DataFrame: ...
+
+    @property
+    def examples(self) -> int | None: ...
+
+    @property
+    def passed(self) -> bool: ...
+
+    @property
+    def failed(self) -> pl.DataFrame: ...
+
+    def summary(self) -> dict[str, Any]: ...
+
+    def worst_rows(self, n: int = ...) -> pl.DataFrame: ...
 
 _COLOURS = {"critical": "#b2182b", "warning": "#e08214"}
 _STYLE = """
@@ -71,7 +114,7 @@ def svg(chart: alt.TopLevelMixin) -> str:
     return to_svg(chart)
 
 
-def html_page(report: QualityReport, *, chart_svg: str | None = None, worst: int = 50) -> str:
+def html_page(report: QualityView, *, chart_svg: str | None = None, worst: int = 50) -> str:
     """A self-contained HTML page: verdict, failed checks, chart, worst rows, every check."""
     summary = report.summary()
     verdict = (
@@ -160,7 +203,7 @@ _RESULT = {
 }
 
 
-def _listed(report: QualityReport) -> str:
+def _listed(report: QualityView) -> str:
     """What failing_rows.csv holds."""
     if report.examples is None:
         return "Every failing row is in failing_rows.csv."

@@ -303,7 +303,7 @@ def _quality_evidence(provision: str, src: Sources) -> list[Evidence]:
     out = []
     for check in src.quality or []:
         numbers = [n.strip() for n in str(check["provision"]).split(",")]
-        if provision in numbers and not check["passed"] and check.get("message"):
+        if provision in numbers and check["failed"] and check.get("message"):
             out.append(
                 Evidence(
                     "data quality",

@@ -202,7 +202,28 @@ def _policy_findings(
     return {f["provision"]: f for f in findings}, name, reviewed
 
 
+def check_failed(check: dict[str, Any]) -> bool:
+    """True for a data-quality check that ran and failed (not one left unchecked).
+
+    Examples
+    --------
+    >>> check_failed({"status": "not_checked", "passed": None}), check_failed({"passed": False})
+    (False, True)
+    """
+    if check.get("status") is not None:
+        return check["status"] == "failed"
+    return check.get("passed") is False
+
+
 def _quality_checks(
+    quality: QualityReport | str | Path | pl.DataFrame | None,
+) -> list[dict[str, Any]] | None:
+    """The data-quality checks as dicts, each with ``failed`` set (see :func:`check_failed`)."""
+    checks = _read_checks(quality)
+    return None if checks is None else [dict(c, failed=check_failed(c)) for c in checks]
+
+
+def _read_checks(
     quality: QualityReport | str | Path | pl.DataFrame | None,
 ) -> list[dict[str, Any]] | None:
     if quality is None:
@@ -418,7 +439,7 @@ def _frame(checks: list[dict[str, Any]] | None) -> pl.DataFrame | None:
                 "check": c.get("check"),
                 "provision": str(c.get("provision")),
                 "severity": c.get("severity"),
-                "passed": bool(c.get("passed")),
+                "passed": not c["failed"],
                 "message": c.get("message"),
             }
             for c in checks

@@ -28,7 +28,6 @@ from typing import Any
 import polars as pl
 
 from auditlib import schema
-from auditlib.checks import DEFAULT_EXAMPLES, check_frame
 from auditlib.config import AuditConfig, config_date
 from auditlib.dates import PLAUSIBLE_YEARS
 from auditlib.errors import ConfigError
@@ -37,6 +36,7 @@ from auditlib.inputs import safe_yaml
 from auditlib.loader import Extract, load_complaints
 from auditlib.mapping import Mapping
 from auditlib.outputs import write_csv
+from auditlib.quality.checks import DEFAULT_EXAMPLES, check_frame
 
 DEFAULT_SETTINGS = Path("config") / "quality.yaml"
 _KEYS = {"suite", "date_floor", "as_of", "severity", "thresholds"}

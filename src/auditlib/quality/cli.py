@@ -84,7 +84,7 @@ def _count(text: str) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from auditlib.config import AuditConfig
-    from auditlib.quality import QualitySettings, validate_extract, write_report
+    from auditlib.quality.report import QualitySettings, validate_extract, write_report
 
     settings = QualitySettings.load(args.quality)
     if args.list:
