@@ -74,10 +74,16 @@ _STAGE_NUM = {"1": 1, "one": 1, "i": 1, "2": 2, "two": 2, "ii": 2, "3": 3, "thre
               "iii": 3, "4": 4, "four": 4, "iv": 4, "0": 0, "zero": 0, "nought": 0}
 _ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 
+#: a stage named by what happens at it, with no number: the investigation is the first
+#: stage and a review (or appeal) the second, unless the review is an independent,
+#: external or final one ("Independent review stage" is a third level, not stage 2)
+_FUNCTION_STAGE = {"investigation": 1, "investigating": 1, "review": 2, "appeal": 2}
 STAGE_LABEL = re.compile(
     r"\bstage[\s-]*(?P<num>[0-4]|one|two|three|four|zero|nought)\b"
     r"|\bstage\s+(?P<roman>I{1,3}|IV)\b"
-    r"|\b(?P<ord>first|second|third|fourth|final|last)[\s-]+stage\b(?!d)",
+    r"|\b(?P<ord>first|second|third|fourth|final|last)[\s-]+stage\b(?!d)"
+    r"|(?<!independent )(?<!external )(?<!final )(?<!third )(?<!panel )"
+    r"\b(?P<func>investigation|investigating|review|appeal)[\s-]+stage\b(?!d)",
     re.IGNORECASE,
 )
 INFORMAL = re.compile(
@@ -90,11 +96,20 @@ INFORMAL = re.compile(
 
 
 def stage_of(match: re.Match[str]) -> int | str:
-    """Stage number of a STAGE_LABEL match (0 for stage zero, "final" for final/last)."""
+    """Stage number of a STAGE_LABEL match (0 for stage zero, "final" for final/last).
+
+    Examples
+    --------
+    >>> [stage_of(m) for m in STAGE_LABEL.finditer(
+    ...     "Stage Two, the final stage, the Review Stage; not an independent review stage")]
+    [2, 'final', 2]
+    """
     if match.group("num"):
         return _STAGE_NUM[match.group("num").lower()]
     if match.group("roman"):
         return _STAGE_NUM[match.group("roman").lower()]
+    if match.group("func"):
+        return _FUNCTION_STAGE[match.group("func").lower()]
     word = match.group("ord").lower()
     return "final" if word in ("final", "last") else _ORDINAL[word]
 
@@ -190,7 +205,8 @@ def sentences_of(document: PolicyDocument) -> list[Sentence]:
     """Every sentence of the document with its place and the stage it is under.
 
     The stage comes from the nearest stage heading ("Stage 2", "Informal complaints")
-    or stage-led paragraph ("6.3.1 Stage 1 - ...") above it. A numbered heading, an
+    or stage-led paragraph ("6.3.1 Stage 1 - ...") above it; a paragraph in which the
+    resident asks for a review of our answer begins stage 2. A numbered heading, an
     all-capitals heading or a Markdown/Word heading at the same or a higher level ends
     the stage; short unnumbered headings inside a stage (table captions) do not.
     """
@@ -223,6 +239,17 @@ _PROSE_STAGE = re.compile(
 )
 
 
+#: a paragraph that opens with the resident asking for a review of our answer: stage 2
+#: ("If you're not happy with the response, you can ask for a review")
+_REVIEW_OPENING = re.compile(
+    r"^\W*(?:if|where|when|should)\b[^.]{0,60}?\b(?:unhappy|not\s+happy|dissatisfied|"
+    r"not\s+satisfied|still\s+not)\b[^.]{0,30}?\b(?:with|about)\s+(?:our|the|this|that|your)\s+"
+    r"(?:\w+\s+)?(?:response|answer|decision|outcome|reply|findings)\b[^.]{0,60}?"
+    r"\b(?:ask|request)\w*\b[^.]{0,40}?\breview",
+    re.IGNORECASE,
+)
+
+
 def _labelled_line(text: str) -> int | str | None:
     """Stage named by a short line ending in a colon ("Internal Review (Stage 2):")."""
     if len(text.split()) > 6 or not text.rstrip().endswith(":"):
@@ -247,6 +274,8 @@ def _next_context(
     lead = _leading_stage(para.text)
     if lead is None and not para.heading:
         lead = _labelled_line(para.text) or _prose_stage(para.text)
+    if lead is None and not para.heading and ctx in (None, 1) and _REVIEW_OPENING.match(para.text):
+        lead = 2
     if para.heading:
         if lead is not None:
             return lead, para.level

@@ -105,6 +105,48 @@ _LATE_ANCHOR = re.compile(
     r"(?:receipt|receiving|acknowledg)\w*.{0,40})",
     _I,
 )
+#: the first thing done in a clause after a leading number ("Within five working days,
+#: your case will be logged, reviewed, and acknowledged"): logging comes before review
+_ACK_CLAUSE = re.compile(r"\b(?:acknowledg|logged|registered|recorded)", _I)
+_RESP_CLAUSE = re.compile(
+    r"\b(?:investigat|respon[sd]|repl(?:y|ies)|decid|decision|resolve|review|outcome)", _I
+)
+#: a row that is only a stage's name and its time ("Review stage (maximum duration 25
+#: working days)", "Stage 1 - 10 working days"): how long that stage takes to answer
+_STAGE_ROW_PRE = re.compile(
+    r"^[\W\d.]*(?:stage[\s-]*(?:\d|one|two|three)|(?:first|second|final)\s+stage|"
+    r"(?:investigation|review|appeal)\s+stage)\b[^.;:]{0,30}?(?:\(|[-–—:|])\s*"
+    r"(?:(?:maximum|max\.?|target|total|normal|usual)\s+)?"
+    r"(?:duration|timescale|time\s*frame|target|response\s+time)?\s*(?:of|is|:)?\s*"
+    r"(?:up\s+to|within)?\s*$",
+    _I,
+)
+#: "do this", "do so": the action is in the sentence before
+_DO_THIS = re.compile(r"\b(?:do|doing)\s+(?:this|so|that)\b", _I)
+_SEND_THIS = re.compile(
+    r"\b(?:provide|send|give|issue|expect|receive)\s+(?:you\s+)?(?:this|it|these)\b", _I
+)
+#: a review the resident asks for, told without naming a stage: that is stage 2
+_REVIEW_REQUEST = re.compile(
+    r"\bask\w*\s+(?:us\s+|the\s+\w+(?:\s+team)?\s+)?(?:for\s+)?(?:a\s+|an\s+|your\s+complaint\s+"
+    r"to\s+be\s+|us\s+to\s+|to\s+)?(?:internal\s+|senior\s+)?review|"
+    r"\brequest\w*\s+(?:a\s+|an\s+|that\s+\w+\s+)?(?:internal\s+)?review|"
+    r"\b(?:this|the|your)\s+review\b(?!\s+(?:of\b|stage))|"
+    r"\breview(?:ed)?\s+by\s+(?:a|an|the|our)\s+(?:senior|different|independent|director|"
+    r"head\s+of|executive)",
+    _I,
+)
+#: where a resident's window leads outside the landlord: not a stage 2 request
+_EXTERNAL = re.compile(
+    r"ombudsman|designated person|councillor|\bMPs?\b|tribunal|\bcourts?\b", _I
+)
+#: sentences about another service (email, calls, repairs) that give their own times
+_OTHER_SERVICE = re.compile(
+    r"\b(?:e-?mails?|(?:phone\s+|telephone\s+)?calls?|voicemails?|live\s+chats?|texts?|"
+    r"enquir(?:y|ies)|repairs?|mediation|neighbours?|applications?)\b",
+    _I,
+)
+_COMPLAINT_WORD = re.compile(r"complain", _I)
 _WINDOW_AFTER = re.compile(
     r"^\W*(?:to|in\s+which\s+to)\s+(?:request|ask|escalate|appeal|tell\s+us|let\s+us\s+know)",
     _I,
@@ -142,7 +184,7 @@ _A_PRIOR = re.compile(
     r"^\W*(?:(?:receiving|receipt of|the date of|the date on)\s+)?"
     r"(?:the |our |your |a |its |their )?"
     r"(?:(?:stage\s*(?:1|one|2|two)|first(?:\s+stage)?|final|full|written|initial|formal)\s+)*"
-    r"(?:response|decision|reply|outcome|letter)",
+    r"(?:response|decision|reply|outcome|letter|answer)",
     _I,
 )
 #: "once we've acknowledged your complaint, you'll get a response within ..."
@@ -197,7 +239,10 @@ _OTHER_PROCESS = re.compile(
 #: a step described before stage 1 under a name of its own ('at "Front line Resolution"')
 _PRE_STAGE = re.compile(
     r"[\"“‘'](?:front[\s-]*line|early|local|informal|quick)\s+resolution[\"”’']|"
-    r"\bat\s+(?:front[\s-]*line|early|local|informal)\s+resolution\b(?=.*\bstage\s*(?:1|one)\b)",
+    r"\bat\s+(?:front[\s-]*line|early|local|informal)\s+resolution\b(?=.*\bstage\s*(?:1|one)\b)|"
+    # a numbered or labelled step of its own: "2. Initial Resolution: our staff will try..."
+    r"^\W*(?:\d{1,2}[.)]\s*)?(?:initial|early|local|informal|quick|front[\s-]*line|"
+    r"first[\s-]+(?:point[\s-]+of[\s-]+)?contact)\s+resolution\s*[:\-–—]",
     _I,
 )
 _FINAL_IS_TWO = re.compile(
@@ -206,6 +251,12 @@ _FINAL_IS_TWO = re.compile(
     _I,
 )
 _NEGATED = re.compile(r"\b(?:no|not|never|nor|without|don't|doesn't|cannot)\b", _I)
+#: a stage said not to exist ("there will be no stage 3", "we no longer have a stage 3")
+_NO_SUCH_STAGE = re.compile(
+    r"\b(?:no|not\s+(?:a|an|any)|no\s+longer\s+(?:have\s+)?(?:a|an|any)|without\s+(?:a|an|any))"
+    r"\s+(?:further\s+|separate\s+|formal\s+)?$",
+    _I,
+)
 _DEFINITION_HINT = re.compile(
     r"\b(?:an?|any) (?:expression|statement) of (?:dis)?satisfaction(?! (?:is|has been) "
     r"(?:received|made|expressed))|\bdefin\w* (?:of )?a complaint|\ba complaint would be\b|"
@@ -237,7 +288,12 @@ _DEFINITION_ADOPTED = re.compile(
     _I,
 )
 _OMBUDSMAN = re.compile(r"\bombudsman\b", _I)
-_SELF_ASSESS = re.compile(r"self[\s-]*assess", _I)
+_SELF_ASSESS = re.compile(
+    r"self[\s-]*assess|\b(?:internal|annual|yearly)\s+assessment\b[^.]{0,60}\bcode\b|"
+    r"\bassess\w*\s+(?:ourselves|our\s+(?:complaint handling|compliance|performance))\s+"
+    r"against\s+the\s+(?:\w+\s+){0,3}?code\b",
+    _I,
+)
 _BEHAVIOUR = re.compile(
     r"behaviou?r\s+(?:as|is|to be)\s+(?:unreasonable|unacceptable)|"
     r"unacceptable (?:behaviou?r|conduct|actions)|unreasonabl[ey] (?:complainant )?"
@@ -270,6 +326,18 @@ class _Timescale:
     stage_from_context: bool
     window: str | None = None
     weak: bool = False  # stated under a condition ("if we cannot ... within 10 days")
+    to_stage_two: bool = False  # the sentence (or the one before) asks for stage 2 / a review
+    about_complaints: bool = True  # False: about emails, calls or repairs, not complaints
+
+
+#: a window that names where it leads: "request a Stage 2 review", "to stage two", or is
+#: measured from the stage 1 response
+_TO_STAGE_TWO = re.compile(
+    r"\b(?:to|a|for|request\w*|into)\s+(?:a\s+|the\s+)?stage\s*(?:2|two)\b"
+    r"(?!\s+(?:response|decision|outcome|reply))|\bstage\s*(?:1|one)\b|"
+    r"\b(?:first|initial)\s+(?:stage\s+)?(?:response|answer|decision|reply|outcome)",
+    _I,
+)
 
 
 def _nearest(pattern: re.Pattern[str], text: str) -> int:
@@ -297,17 +365,27 @@ def _clock(anchor: str | None) -> str | None:
     return None
 
 
-def _timescales(sentence: Sentence) -> list[_Timescale]:
+def _timescales(sentence: Sentence, previous: Sentence | None = None) -> list[_Timescale]:
     """Every timescale in a sentence with what it times and its stage.
 
     What a number times is read from the nearest cue before it (a verb such as
     acknowledge, respond or contact, or "another" / "a further" for an extension),
     else from the words after it ("... to confirm we've received your complaint",
-    "... to investigate and respond"), else from the heading of a timetable.
+    "... to investigate and respond"), else from the heading of a timetable, else (for
+    "do this" or "provide this") from ``previous``, the sentence before it in the same
+    section.
     """
     text = sentence.text
     matches = list(DURATION.finditer(text))
     out: list[_Timescale] = []
+    if not matches:
+        return out
+    # facts about the whole sentence, read once (a long paragraph may hold many numbers)
+    about_complaints = _about_complaints(sentence)
+    previous_asks_review = previous is not None and bool(_REVIEW_REQUEST.search(previous.text))
+    asks_stage_two = bool(
+        _TO_STAGE_TWO.search(text) or _REVIEW_REQUEST.search(text) or previous_asks_review
+    )
     seg_start = 0
     last_stage: tuple[int | str | None, bool] | None = None
     last_kind: str | None = None
@@ -333,6 +411,8 @@ def _timescales(sentence: Sentence) -> list[_Timescale]:
         kind = _kind(sentence, pre, post, m, clock, anchored=anchor_m is not None)
         if kind is None and last_kind and re.match(r"^\W*(?:or|and)\b.{0,30}$", pre, _I):
             kind = last_kind  # "within 20 working days of ..., or ... within 20 of ..."
+        if kind is None and previous is not None and not i:
+            kind = _from_previous(pre, previous.text)
         if kind is None:
             continue
         last_kind = kind
@@ -341,7 +421,7 @@ def _timescales(sentence: Sentence) -> list[_Timescale]:
             clock = _clock(late.group("rest")) if late else None
         if kind == "extension" and re.match(r"\s*(?:in total|altogether|overall)\b", post, _I):
             continue  # a total, not the length of the extension
-        stage, from_context = _stage_for(sentence, pre, kind)
+        stage, from_context = _stage_for(sentence, pre, kind, previous_asks_review)
         if from_context and last_stage is not None and kind != "escalation":
             stage, from_context = last_stage  # "... stage 2 within 10, or another 10"
         elif not from_context:
@@ -350,9 +430,11 @@ def _timescales(sentence: Sentence) -> list[_Timescale]:
         if kind == "escalation" and anchor_m:
             phrase = re.split(r",|\b(?:and|detailing|to|so|if|or)\b", post)[0]
             window = " ".join(f"{as_written} {phrase.strip()}".split()).rstrip(".:")
+        to_stage_two = kind == "escalation" and asks_stage_two
         out.append(
             _Timescale(kind, stage, number, unit, as_written, clock, sentence, from_context,
-                       window, weak=bool(_CONDITIONAL.search(pre)))
+                       window, weak=bool(_CONDITIONAL.search(pre)), to_stage_two=to_stage_two,
+                       about_complaints=about_complaints)
         )
     return out
 
@@ -366,7 +448,8 @@ def _kind(
         _ESC_RESIDENT.search(pre) or _WINDOW_AFTER.match(post)
     )
     if resident_window:
-        return "escalation"
+        # "refer it to the Ombudsman ... 8 weeks after": a route outside the landlord
+        return None if _EXTERNAL.search(pre[-90:]) else "escalation"
     if m.group("extra") or _EXT_NEAR.search(pre[-25:]) or _EXT_AFTER.match(post):
         return "extension"
     if _ACK_AFTER.match(post):
@@ -387,11 +470,18 @@ def _kind(
         # "..., within 10 working days of the acknowledgement being sent, your complaint
         # will be investigated": the verb after the start point
         tail = post if not anchored else (post.split(",", 1)[1] if "," in post else "")
+        first = _first_clause_cue(tail) if not pre.strip(" ,") or re.fullmatch(
+            r"\W*(?:then\W+)?(?:within|in|after)\W*", pre, _I) else None
+        if first:
+            return first
         if _RESP_AFTER.match(tail):
             return "response"
         if _ESC_ANY.search(pre):
             return "response"
-        return _from_heading(sentence)
+        heading_kind = _from_heading(sentence)
+        if heading_kind is None and _STAGE_ROW_PRE.match(pre):
+            return "response"
+        return heading_kind
     if best == "skip":
         return None
     if best == "contact":
@@ -409,8 +499,35 @@ def _from_heading(sentence: Sentence) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def _stage_for(sentence: Sentence, pre: str, kind: str) -> tuple[int | str | None, bool]:
-    """Stage a timescale belongs to: named just before it, else the heading context."""
+def _first_clause_cue(tail: str) -> str | None:
+    """What the clause after a leading number does first: acknowledge or respond."""
+    clause = re.split(r"[.;]", tail, maxsplit=1)[0][:120]
+    ack = _ACK_CLAUSE.search(clause)
+    resp = _RESP_CLAUSE.search(clause)
+    if ack and (resp is None or ack.start() < resp.start()):
+        return "ack"
+    return "response" if resp else None
+
+
+def _from_previous(pre: str, previous: str) -> str | None:
+    """A number whose action is in the sentence before ("You'll need to do this in ...")."""
+    if _DO_THIS.search(pre) and (_ESC_ANY.search(previous) or _REVIEW_REQUEST.search(previous)):
+        return "escalation"
+    if _SEND_THIS.search(pre):
+        cues = {"ack": _nearest(_ACK, previous), "response": _nearest(_RESP, previous)}
+        best = max(cues, key=lambda k: cues[k])
+        return best if cues[best] >= 0 else None
+    return None
+
+
+def _stage_for(
+    sentence: Sentence, pre: str, kind: str, previous_asks_review: bool = False
+) -> tuple[int | str | None, bool]:
+    """Stage a timescale belongs to: named just before it, else the heading context.
+
+    ``previous_asks_review`` is true when the sentence before (same section) is the
+    resident asking for a review of our answer, which makes an unnamed stage stage 2.
+    """
     labels = list(STAGE_LABEL.finditer(pre))
     if INFORMAL.search(pre) and not labels:
         return "informal", False
@@ -418,6 +535,10 @@ def _stage_for(sentence: Sentence, pre: str, kind: str) -> tuple[int | str | Non
         return stage_of(labels[-1]), False
     if kind != "escalation" and re.search(r"escalat|review request", pre, _I):
         return 2, False
+    if kind != "escalation" and sentence.stage in (None, 1) and (
+        previous_asks_review or _REVIEW_REQUEST.search(pre)
+    ):
+        return 2, False  # "... you can ask us to review it. We'll reply within 20 ..."
     return sentence.stage, True
 
 
@@ -454,7 +575,12 @@ def draft_profile(document: PolicyDocument) -> dict[str, Any]:
         }
     }
     days_are_working = [s for s in sentences if _DAYS_ARE_WORKING.search(s.text)]
-    found = [t for s in sentences for t in _timescales(s)]
+    found = [
+        t
+        for prev, s in zip([None, *sentences], sentences, strict=False)
+        for t in _timescales(s, prev if prev and prev.section == s.section and not prev.heading
+                             else None)
+    ]
     stages = _stages(sentences)
     profile["stages"] = stages
     profile["has_informal_stage"] = _informal(sentences, stages["value"])
@@ -486,11 +612,18 @@ def _pick(found: list[_Timescale], kind: str, stage: int) -> list[_Timescale]:
     if not exact and stage == 1:
         # no stage named anywhere near it: a policy's first description is stage 1, but
         # only when the document names no stages at all around these sentences
-        exact = [t for t in found if t.kind == kind and t.stage is None]
+        exact = [t for t in found if t.kind == kind and t.stage is None and t.about_complaints]
     strong = [t for t in exact if not t.weak]
     # "if we cannot resolve it within N days" restates a target: it counts only when
     # nothing states the target plainly
     return strong or exact
+
+
+def _about_complaints(sentence: Sentence) -> bool:
+    """False for a sentence about emails, calls or repairs that never mentions complaints."""
+    if not _OTHER_SERVICE.search(sentence.text):
+        return True
+    return bool(_COMPLAINT_WORD.search(sentence.text + " " + (sentence.section or "")))
 
 
 def _evidence(sentences: list[Sentence], limit: int = 6) -> list[dict[str, object]]:
@@ -600,6 +733,8 @@ def _stages(sentences: list[Sentence]) -> dict[str, Any]:
         for m, stage in found:
             if isinstance(stage, int) and stage > 2 and _OMBUDSMAN.search(s.text):
                 continue  # "Stage 4 - take it up with the Housing Ombudsman"
+            if _NO_SUCH_STAGE.search(s.text[max(0, m.start() - 30) : m.start()]):
+                continue  # "there will be no stage 3"
             if isinstance(stage, int) and stage > 0 and stage not in named:
                 named[stage] = (" ".join(m.group(0).split()).title(), s)
             if stage == "final" and s.stage == "final" and not has_number:
@@ -627,7 +762,9 @@ def _stages(sentences: list[Sentence]) -> dict[str, Any]:
     entry["labels"] = labels
     if stated:
         counts = set(stated)
-        if count and count not in counts:
+        # naming fewer stages than the count states is not a disagreement: a page cut off
+        # after "Stage 1", or a second stage called "the review", names only one
+        if count and count not in counts and (count >= 2 or len(counts) > 1):
             counts.add(count)
         evidence = [s for v in stated.values() for s in v]
         if len(counts) > 1:
@@ -641,6 +778,8 @@ def _stages(sentences: list[Sentence]) -> dict[str, Any]:
             return entry
         entry["value"] = counts.pop()
         entry["evidence"] = _evidence(evidence)
+        if count and count < entry["value"]:
+            entry["note"] = f"only {', '.join(labels)} is named; the stated count is used"
         return entry
     if len(labels) >= 2:
         entry["value"] = count
@@ -735,8 +874,12 @@ def _escalation_window(found: list[_Timescale]) -> dict[str, Any]:
         anchor_stage = STAGE_LABEL.search(t.window or "")
         if anchor_stage and stage_of(anchor_stage) not in (1,):
             continue
-        if t.stage == 2 and t.stage_from_context and not anchor_stage:
-            # "within 20 days of our response" under a stage 2 heading: to a third stage
+        if t.window and re.search(r"\breview", t.window, _I):
+            continue  # measured from a review's answer: a window to a further level
+        if t.stage == 2 and t.stage_from_context and not anchor_stage and not t.to_stage_two:
+            # "within 20 days of our response" under a stage 2 heading: to a third stage,
+            # unless the sentence (or the one before) says it is the request for stage 2
+            # ("request a Stage 2 review within 28 days", "ask us to review ... do this")
             continue
         picked.append(t)
     if not picked:
