@@ -18,7 +18,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -125,9 +124,8 @@ class _Run:
         self.root.mkdir(parents=True, exist_ok=True)
         stamp = self.started.astimezone().strftime("%Y%m%d-%H%M%S")
         self.stamp = stamp
-        self.work = self.root / f".{slug(self.config.landlord)}_{stamp}.partial"
-        if self.work.exists():
-            shutil.rmtree(self.work)
+        # the process id keeps two runs started in the same second apart
+        self.work = self.root / f".{slug(self.config.landlord)}_{stamp}_{os.getpid()}.partial"
         self.work.mkdir()
         self.parameters: dict[str, Any] = {}
         self.result: AuditResult | None = None
@@ -450,6 +448,11 @@ def build_pack(options: PackOptions) -> PackResult:
         status, exit_code, failure = "failed", exc.exit_code, str(exc)
         (run.work / "FAILED").write_text(f"{exc}\n", encoding="utf-8")
         log.error("%s", exc)
+    except KeyboardInterrupt:
+        # stopped by a person: the folder is still marked failed, never left looking whole
+        status, exit_code, failure = "failed", 130, "interrupted"
+        (run.work / "FAILED").write_text("interrupted\n", encoding="utf-8")
+        log.error("interrupted")
     finally:
         advance("")
     period = run.result.period.label.replace("/", "-") if run.result else "period-unknown"
@@ -459,8 +462,10 @@ def build_pack(options: PackOptions) -> PackResult:
     _write_manifest(run, status, exit_code, failure)
     run.close()
     final = run.root / name
-    if final.exists():
-        shutil.rmtree(final)
+    again = 2
+    while final.exists():  # never replace an earlier pack: a second run that second is -2
+        final = run.root / f"{name}-{again}"
+        again += 1
     run.work.rename(final)
     return PackResult(
         path=final,
