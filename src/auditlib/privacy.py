@@ -6,8 +6,10 @@ Five safeguards, one module (see docs/privacy.md for what each column gets):
   complaints in a published table (a category, a tenure, a month) can point at a
   household, so counts under a threshold (default 5, ``privacy.min_count`` in the
   configuration) read "fewer than 5" and the rates worked out from them are hidden.
-  Where a column has exactly one suppressed cell, the next smallest count is hidden as
-  well (complementary suppression), so no hidden value can be recovered by subtraction.
+  Where the hidden cells of a column (or of a group with a published total) could be
+  worked out from its total (one alone, or all 1, or all 4), every cell holding the next
+  smallest count is hidden as well (complementary suppression), so no hidden value can
+  be recovered by subtraction (:func:`suppression_mask`).
 * **Masking free text** (:func:`mask_personal`, :func:`mask_contact_details`): emails,
   UK phone numbers, postcodes, National Insurance numbers, house-number addresses,
   street names and titled names by pattern; people's names by spaCy's small English
@@ -32,7 +34,7 @@ import json
 import os
 import re
 import zipfile
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,11 +55,43 @@ def suppressed_text(threshold: int = DEFAULT_MIN_COUNT) -> str:
     return f"fewer than {threshold}"
 
 
-def suppression_mask(values: pl.Series, threshold: int = DEFAULT_MIN_COUNT) -> pl.Series:
+def suppression_mask(
+    values: pl.Series,
+    threshold: int = DEFAULT_MIN_COUNT,
+    *,
+    groups: Sequence[Sequence[Hashable]] = (),
+    hidden: pl.Series | None = None,
+) -> pl.Series:
     """True for the cells of a count column that must not be published.
 
-    Primary: counts from 1 to ``threshold - 1``. Complementary: where exactly one cell
-    is primary and the column has other non-zero counts, the smallest of those too.
+    Primary: counts from 1 to ``threshold - 1``, and any non-zero cell that ``hidden``
+    marks (a cell hidden elsewhere, such as the row of a category whose total is hidden).
+    Complementary: wherever the hidden cells of a group could be worked out from the
+    group's published total (exactly one is hidden, or every hidden cell holds 1, or
+    every one holds ``threshold - 1``), the smallest other non-zero count of the group
+    is hidden as well, in every cell that holds it; where the group has no other
+    non-zero count, its zeros are hidden instead ("fewer than N" is true of 0). Which
+    cells are hidden depends only on the counts, never on the order of the rows, so the
+    same counts are hidden the same way in every table that shows them.
+
+    A group of which every cell is hidden and non-zero, and all of them 1 (or all
+    ``threshold - 1``, or just one cell), can still be read back from its total: there
+    is nothing left in it to hide. :func:`readable_groups` finds such groups, so that
+    the table holding their totals can hide those too.
+
+    Parameters
+    ----------
+    values
+        The counts, in the order the table is published.
+    threshold
+        Counts from 1 to ``threshold - 1`` are hidden.
+    groups
+        Groupings whose group totals are published, each one key per cell (the category
+        of each cell of a category-by-month table, for its category totals). With none,
+        the whole column is one group (its total is published). With several, hiding
+        is repeated over each until no group needs another cell hidden.
+    hidden
+        Cells to hide whatever their count (zeros stay shown).
 
     Examples
     --------
@@ -67,19 +101,124 @@ def suppression_mask(values: pl.Series, threshold: int = DEFAULT_MIN_COUNT) -> p
     [False, True, True, False]
     >>> suppression_mask(pl.Series([0, 12, 40])).to_list()
     [False, False, False]
+
+    Two ones add up to a total of two, so the next smallest hides them:
+
+    >>> suppression_mask(pl.Series([50, 1, 1, 9])).to_list()
+    [False, True, True, True]
+
+    Per category (a category's total is published, not a month's):
+
+    >>> suppression_mask(pl.Series([9, 3, 8, 8]), groups=[list("AABB")]).to_list()
+    [True, True, False, False]
     """
-    filled = values.fill_null(0)
-    primary = (filled > 0) & (filled < threshold)
-    if int(primary.sum()) != 1:
-        return primary
-    others = filled.filter(~primary & (filled > 0))
-    if others.is_empty():
-        return primary
-    smallest = others.min()
-    first = (filled == smallest) & ~primary
-    # hide only the first cell holding the smallest other count
-    first = first & (first.cum_sum() == 1)
-    return primary | first
+    counts = [int(v) for v in values.fill_null(0).to_list()]
+    forced = [False] * len(counts) if hidden is None else hidden.fill_null(False).to_list()
+    out = [(0 < v < threshold) or (bool(f) and v > 0) for v, f in zip(counts, forced, strict=True)]
+    groupings: list[list[int]] = []
+    for keys in groups or [[None] * len(counts)]:
+        members: dict[Hashable, list[int]] = {}
+        for i, key in enumerate(keys):
+            members.setdefault(key, []).append(i)
+        groupings.extend(members.values())
+    changed = True
+    while changed:  # hidden cells only ever grow, so this ends
+        changed = False
+        for cells in groupings:
+            values_hidden = {counts[i] for i in cells if out[i]}
+            alone = sum(out[i] for i in cells) == 1
+            if not values_hidden or not (
+                alone or values_hidden == {1} or values_hidden == {threshold - 1}
+            ):
+                continue
+            # every cell holding the smallest other count, so which cell is hidden never
+            # depends on the order of the rows; with no other count, the zeros ("fewer
+            # than N" is true of 0), so the hidden cells no longer need be at least 1
+            others = [i for i in cells if not out[i] and counts[i] > 0]
+            others = others or [i for i in cells if not out[i]]
+            if others:
+                smallest = min(counts[i] for i in others)
+                for i in others:
+                    out[i] = out[i] or counts[i] == smallest
+                changed = True
+    return pl.Series(values.name, out, dtype=pl.Boolean)
+
+
+def readable_groups(
+    values: pl.Series,
+    hidden: pl.Series,
+    keys: Sequence[Hashable],
+    threshold: int = DEFAULT_MIN_COUNT,
+) -> list[Hashable]:
+    """Groups whose hidden counts could still be worked out from the group's total.
+
+    Those in which every cell is hidden and none is zero, and the hidden counts are one
+    cell, or all 1, or all ``threshold - 1`` (see :func:`suppression_mask`). Their total
+    must not be published as a number.
+
+    Examples
+    --------
+    >>> counts = pl.Series([1, 1, 1, 2, 0, 9])
+    >>> keys = ["Lettings"] * 3 + ["Pests"] * 2 + ["Repairs"]
+    >>> readable_groups(counts, suppression_mask(counts, groups=[keys]), keys)
+    ['Lettings']
+    """
+    counts = [int(v) for v in values.fill_null(0).to_list()]
+    members: dict[Hashable, list[int]] = {}
+    for i, key in enumerate(keys):
+        members.setdefault(key, []).append(i)
+    hide = hidden.fill_null(False).to_list()
+    found = []
+    for key, cells in members.items():
+        if not all(hide[i] and counts[i] > 0 for i in cells):
+            continue
+        held = {counts[i] for i in cells}
+        if len(cells) == 1 or held == {1} or held == {threshold - 1}:
+            found.append(key)
+    return found
+
+
+def hide_cells(
+    frame: pl.DataFrame,
+    masks: Mapping[str, pl.Series],
+    *,
+    threshold: int = DEFAULT_MIN_COUNT,
+    derived: Mapping[str, str | Sequence[str]] | None = None,
+) -> pl.DataFrame:
+    """The table with the cells ``masks`` marks hidden: counts as text, derived as null.
+
+    Each count column named in ``masks`` comes back as text (``"1,234"``, or ``"fewer
+    than 5"`` where hidden); each ``derived`` column (a rate, share or amount worked out
+    from one or more counts) is null wherever any of its counts is hidden.
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"n": [40, 3], "of": [50, 9], "pct": [80.0, 33.3]})
+    >>> m = {"n": pl.Series([False, True]), "of": pl.Series([False, False])}
+    >>> hide_cells(df, m, derived={"pct": ("n", "of")}).rows()
+    [('40', '50', 80.0), ('fewer than 5', '9', None)]
+    """
+    hidden_text = suppressed_text(threshold)
+    columns: list[pl.Series] = []
+    for name, mask in masks.items():
+        # aggregated tables are small: formatting them cell by cell is cheap
+        cells = [
+            None if v is None else (hidden_text if hide else f"{int(v):,}")
+            for v, hide in zip(frame[name].to_list(), mask.to_list(), strict=True)
+        ]
+        columns.append(pl.Series(name, cells, dtype=pl.String))
+    for name, bases in (derived or {}).items():
+        names = (bases,) if isinstance(bases, str) else tuple(bases)
+        missing = [b for b in names if b not in masks]
+        if missing:
+            msg = f"derived column {name!r} names {missing[0]!r}, which is not a suppressed count"
+            raise ValueError(msg)
+        gone = pl.Series([False] * frame.height, dtype=pl.Boolean)
+        for base in names:
+            gone = gone | masks[base].fill_null(False)
+        blank = pl.Series([None] * frame.height, dtype=frame[name].dtype)
+        columns.append(frame[name].zip_with(~gone, blank))
+    return frame.with_columns(columns)
 
 
 def suppress_small_counts(
@@ -87,7 +226,9 @@ def suppress_small_counts(
     counts: Sequence[str],
     *,
     threshold: int = DEFAULT_MIN_COUNT,
-    derived: Mapping[str, str] | None = None,
+    derived: Mapping[str, str | Sequence[str]] | None = None,
+    by: Sequence[str] = (),
+    hidden: Mapping[str, pl.Series] | None = None,
 ) -> pl.DataFrame:
     """The table as it may be published: small counts and the rates built on them hidden.
 
@@ -101,8 +242,14 @@ def suppress_small_counts(
     threshold
         Counts from 1 to ``threshold - 1`` are hidden; 0 and blanks are shown.
     derived
-        Columns worked out from a count, keyed by that count column (``{"pct_upheld":
-        "complaints"}``): hidden (null) wherever their count is hidden.
+        Columns worked out from counts, each with the count (or counts) it rests on
+        (``{"pct_upheld": "complaints"}``, ``{"upheld_pct": ("upheld", "decided")}``):
+        hidden (null) wherever one of its counts is hidden.
+    by
+        Columns whose groups have published totals (see :func:`suppression_mask`); by
+        default each count column's total is.
+    hidden
+        Cells of a count column to hide whatever their value (hidden in another table).
 
     Examples
     --------
@@ -114,24 +261,14 @@ def suppress_small_counts(
     if threshold < 1:
         msg = f"the small-count threshold must be at least 1, not {threshold}"
         raise ValueError(msg)
-    derived = dict(derived or {})
-    hidden_text = suppressed_text(threshold)
-    masks = {name: suppression_mask(frame[name], threshold) for name in counts}
-    columns: list[pl.Series] = []
-    for name in counts:
-        # aggregated tables are small: formatting them cell by cell is cheap
-        cells = [
-            None if v is None else (hidden_text if hide else f"{int(v):,}")
-            for v, hide in zip(frame[name].to_list(), masks[name].to_list(), strict=True)
-        ]
-        columns.append(pl.Series(name, cells, dtype=pl.String))
-    for name, base in derived.items():
-        if base not in masks:
-            msg = f"derived column {name!r} names {base!r}, which is not a suppressed count"
-            raise ValueError(msg)
-        hidden = pl.Series([None] * frame.height, dtype=frame[name].dtype)
-        columns.append(frame[name].zip_with(~masks[base], hidden))
-    return frame.with_columns(columns)
+    groups = [frame[c].to_list() for c in by]
+    masks = {
+        name: suppression_mask(
+            frame[name], threshold, groups=groups, hidden=(hidden or {}).get(name)
+        )
+        for name in counts
+    }
+    return hide_cells(frame, masks, threshold=threshold, derived=derived)
 
 
 # --- what is personal ------------------------------------------------------------------
