@@ -9,6 +9,7 @@ import pytest
 
 from auditlib.cli import main
 from auditlib.schema import PERSONAL_COLUMNS
+from tests.test_learning_suppression import assert_no_small_counts
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample" / "complaints.csv"
@@ -49,6 +50,13 @@ def test_board_facing_outputs_hold_no_personal_data(run: Path) -> None:
         text = path.read_text(encoding="utf-8")
         assert not any(ref in text for ref in refs), path.name
         assert not any(sentence in text for sentence in sentences), path.name
+
+
+def test_no_small_count_is_written(run: Path) -> None:
+    """The sample's tables and plan: every count 0, "fewer than 5" or 5 and more."""
+    assert_no_small_counts(run)
+    summary = pl.read_csv(run / "tables" / "summary_by_category.csv", infer_schema=False)
+    assert "fewer than 5" in set(summary["escalated"])
 
 
 def test_previous_plan_is_carried_forward(run: Path, tmp_path: Path) -> None:

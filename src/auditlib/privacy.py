@@ -279,7 +279,8 @@ PERSONAL_DATA: dict[str, tuple[str, str]] = {
     "tenant_ref": (
         "identifies a resident",
         "used only to link a resident's complaints (repeats); never written; replaced by a "
-        "keyed pseudonym wherever a reference has to cross runs",
+        "keyed pseudonym wherever a reference has to cross runs; repeat counts under "
+        "min_count read 'fewer than min_count'",
     ),
     "property_ref": (
         "identifies a home, so its household",
@@ -288,7 +289,8 @@ PERSONAL_DATA: dict[str, tuple[str, str]] = {
     "description": (
         "free text in the resident's or officer's words: names, contact details, health",
         "never written; read only for themes, after masking, and a theme word must occur "
-        "in the complaints of at least min_count residents",
+        "in the complaints of at least min_count residents; a theme of fewer than min_count "
+        "complaints reads 'fewer than min_count'",
     ),
     "remedy": (
         "free text about what was done for the resident",
@@ -297,13 +299,16 @@ PERSONAL_DATA: dict[str, tuple[str, str]] = {
     ),
     "learning_note": (
         "free text on what was learned from the complaint (Code 9.1); may hold a name",
-        "shown only as counts and as words used in at least min_count notes of a group, after "
-        "masking names, contact details and numbers",
+        "shown only as counts (under min_count read 'fewer than min_count') and as words used "
+        "in at least min_count notes of a group, after masking names, contact details and "
+        "numbers",
     ),
     "root_cause": (
         "free text typed by the investigator; may hold a name or contact detail",
         "masked (contact details and names) before it is shown in any table, chart or plan; "
-        "never written as typed, not even to quarantine.csv",
+        "never written as typed, not even to quarantine.csv; its counts under min_count read "
+        "'fewer than min_count', and a category whose total is hidden is merged into "
+        "'Smaller categories, combined'",
     ),
     "category": (
         "free text in some systems; may hold a name or contact detail",
@@ -317,7 +322,9 @@ PERSONAL_DATA: dict[str, tuple[str, str]] = {
     ),
     "vulnerability": (
         "health and circumstances: special category data",
-        "used only as recorded or not; the text is never written, not even to quarantine.csv",
+        "used only as recorded or not; the text is never written, not even to quarantine.csv; "
+        "residents with one are compared with others only where each group and each cell of "
+        "the comparison holds at least min_count complaints (or none)",
     ),
     "stage1_handler_id": (
         "identifies a member of staff",

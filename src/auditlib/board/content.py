@@ -98,6 +98,33 @@ def _read_csv(path: Path) -> pl.DataFrame | None:
     return frame.with_columns(pl.col(text).str.strip_prefix("'")) if text else frame
 
 
+def _published_counts(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """A count column of a published table read back: ``_count`` and ``_hidden``.
+
+    The learning tables write counts as text ("1,204", "fewer than 5"); a hidden count
+    keeps its place at the bottom of the order (just under the threshold) and stays
+    hidden whatever this paper's threshold. Plain numbers are read as they are.
+
+    Examples
+    --------
+    >>> f = pl.DataFrame({"n": ["1,204", "fewer than 5", "7"]})
+    >>> _published_counts(f, "n").select("_count", "_hidden").rows()
+    [(1204, False), (4, True), (7, False)]
+    """
+    values = frame[column]
+    if values.dtype == pl.String:
+        text = values.str.strip_chars()
+        hidden = text.str.starts_with("fewer than").fill_null(False)
+        limit = text.str.extract(r"fewer than (\d+)").cast(pl.Int64, strict=False)
+        number = text.str.replace_all(",", "").cast(pl.Int64, strict=False)
+        # for ordering only: a hidden count sorts as the largest it could be
+        count = number.zip_with(~hidden, limit - 1)
+    else:
+        count = values.cast(pl.Int64)
+        hidden = pl.Series([False] * frame.height)
+    return frame.with_columns(count.alias("_count"), hidden.alias("_hidden"))
+
+
 def _n(value: Any, min_count: int) -> str:
     """A count as printed: thousands separated, or "fewer than N"."""
     if value is None:
@@ -332,15 +359,23 @@ def _categories(sa: dict[str, Any] | None, learning_dir: Path | None, min_count:
             )
     causes = _read_csv(learning_dir / "tables" / "root_causes.csv") if learning_dir else None
     if causes is not None and causes.height and {"root_cause", "complaints"} <= set(causes.columns):
+        top = (
+            _published_counts(causes, "complaints")
+            .sort("_count", "_hidden", descending=[True, False], nulls_last=True)
+            .head(8)
+            .with_row_index("_row")
+        )
+        # a count hidden in the table stays hidden; one under this paper's threshold too
         shown = suppress_small_counts(
-            causes.sort("complaints", descending=True).head(8), ["complaints"], threshold=min_count
+            top, ["_count"], threshold=min_count, by=["_row"], hidden={"_count": top["_hidden"]}
         )
         tables.append(
             Table(
                 "Root causes recorded (largest eight)",
                 ("Root cause", "Complaints"),
                 tuple(
-                    (str(r["root_cause"]), str(r["complaints"]))
+                    # hidden in the table: its own words ("fewer than N" at its threshold)
+                    (str(r["root_cause"]), str(r["complaints" if r["_hidden"] else "_count"]))
                     for r in shown.iter_rows(named=True)
                 ),
                 numeric=(False, True),
@@ -525,7 +560,9 @@ def _method(metrics: dict[str, Any], sa: dict[str, Any] | None, min_count: int) 
         "The choices where the Code leaves room are listed in the method documentation "
         "(docs/rules.md) and set in the configuration.",
         f"Counts below {min_count} are shown as 'fewer than {min_count}' so that no resident "
-        "can be identified; no reference, name or description of a complaint appears here.",
+        "can be identified; where a total would give such a count away, the next smallest "
+        "count in the learning tables is hidden too and reads the same. No reference, name or "
+        "description of a complaint appears here.",
     ]
     if sa is not None:
         paragraphs.append(

@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -27,6 +28,7 @@ from auditlib.errors import InputError
 from auditlib.learning import settings as settings_module
 from auditlib.learning.availability import NEEDS, AnalysisStatus
 from auditlib.learning.settings import LearningSettings
+from auditlib.privacy import DEFAULT_MIN_COUNT
 from auditlib.tsm import Period
 
 #: the plan's columns, in order
@@ -126,6 +128,10 @@ def _pct(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.1f}%"
 
 
+#: said where a figure rests on a count hidden to protect small numbers
+NOT_SHOWN = "not shown, to protect small numbers"
+
+
 def format_p(p: float | None) -> str:
     """A p-value as people read it: three decimals, or "< 0.001" when smaller.
 
@@ -139,14 +145,27 @@ def format_p(p: float | None) -> str:
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
-def _rise_evidence(t: dict[str, object], span: str) -> tuple[str, str]:
-    """Evidence and success measure of a rising category, by the test that ran."""
-    cat, p = t["category"], format_p(t["p_adjusted"])  # type: ignore[arg-type]
+def _rise_evidence(t: dict[str, Any], span: str) -> tuple[str, str]:
+    """Evidence and success measure of a rising category, by the test that ran.
+
+    ``t`` is the row as published: counts as text, and the rates, ratio and p-values
+    blank where they rest on a hidden count.
+    """
+    cat = t["category"]
+    if t["rate_ratio"] is None:
+        earlier = "" if t["earlier"] is None else f" against {t['earlier']} the period before"
+        level = "the start of the period" if t["method"] == "within period" else "last period"
+        return (
+            f"{t['recent']} complaints received {span}{earlier}; the rates, rate ratio and "
+            f"p-value are {NOT_SHOWN} ({t['method']} test, Benjamini-Hochberg).",
+            f"{cat} complaints back to the level of {level} or lower over the next two quarters.",
+        )
+    p = _adjusted(t["p_adjusted"])
     if t["method"] == "within period":
         return (
             f"{t['recent']} complaints received {span}; the fitted monthly rate rose from "
             f"{t['fitted_start_per_month']:.1f} to {t['fitted_end_per_month']:.1f} a month "
-            f"across the period (rate ratio {t['rate_ratio']}), adjusted p {_p_words(p)} "
+            f"across the period (rate ratio {t['rate_ratio']}), adjusted p {p} "
             "(Poisson regression on time within the period, exposure in days covered, "
             "Benjamini-Hochberg). No earlier period to compare with: a seasonal pattern can "
             "look like a rise.",
@@ -157,15 +176,40 @@ def _rise_evidence(t: dict[str, object], span: str) -> tuple[str, str]:
         f"{t['recent']} complaints received {span} ({t['recent_per_month']:.1f} a month) "
         f"against {t['earlier']} in {t['earlier_start']:%d %b %Y} to "
         f"{t['earlier_end']:%d %b %Y} ({t['earlier_per_month']:.1f} a month, over the days "
-        f"the extract covers): rate ratio {t['rate_ratio']}, adjusted p {_p_words(p)} "
+        f"the extract covers): rate ratio {t['rate_ratio']}, adjusted p {p} "
         "(exact Poisson rate test, Benjamini-Hochberg).",
         f"{cat} complaints back to {t['earlier_per_month']:.1f} a month or fewer over the "
         "next two quarters.",
     )
 
 
+def _rate_evidence(r: dict[str, Any]) -> str:
+    """The rate of a late or escalation finding with its interval and test, as published."""
+    if r["rate_pct"] is None:
+        return f"the rate, its interval and the test are {NOT_SHOWN}"
+    return (
+        f"{r['rate_pct']:.1f}%, 95% interval {r['lower_pct']:.1f}% to "
+        f"{r['upper_pct']:.1f}%: above the {r['threshold_pct']:g}% threshold by "
+        f"{r['difference_pts']:.1f} points (interval {r['difference_lower_pts']:.1f} "
+        f"to {r['difference_upper_pts']:.1f}), adjusted p {_adjusted(r['p_adjusted'])}, "
+        "exact binomial test, Benjamini-Hochberg"
+    )
+
+
+def _lookup(frame: pl.DataFrame | None, *keys: str) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """The rows of a published table by their key columns."""
+    if frame is None:
+        return {}
+    return {tuple(row[k] for k in keys): row for row in frame.iter_rows(named=True)}
+
+
 def _p_words(formatted: str) -> str:
     return formatted if formatted.startswith("<") else f"= {formatted}"
+
+
+def _adjusted(p: float | None) -> str:
+    """An adjusted p-value in a sentence ("= 0.012", "< 0.001"), or why it is not shown."""
+    return _p_words(format_p(p)) if p is not None else NOT_SHOWN
 
 
 def draft_findings(
@@ -187,6 +231,8 @@ def draft_findings(
     rates: pl.DataFrame | None = None,
     gaps: Sequence[AnalysisStatus] = (),
     settings: LearningSettings | None = None,
+    min_count: int = DEFAULT_MIN_COUNT,
+    category_flags: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Findings from one period's analyses, one plan row each.
 
@@ -227,12 +273,22 @@ def draft_findings(
         column to the extract).
     settings
         The learning settings the thresholds come from.
+    min_count
+        The small-count threshold (``privacy.min_count``): the figures quoted in the
+        evidence are those of the published tables (:mod:`auditlib.learning.publish`),
+        so a count from 1 to ``min_count - 1``, or one hidden to protect it, reads
+        "fewer than N" and the rates built on it are not quoted.
+    category_flags
+        Which counts of each category the published tables hide
+        (:func:`auditlib.learning.publish.category_flags`); by default worked out from
+        ``summary``.
 
     Returns
     -------
     polars.DataFrame
         The plan's columns (:data:`PLAN_COLUMNS`), all text, sorted by ``finding_id``.
     """
+    from auditlib.learning import publish
     from auditlib.learning.rates import above_threshold
 
     cfg = settings or LearningSettings()
@@ -248,11 +304,15 @@ def draft_findings(
     span = f"{period.start:%d %b %Y} to {period.end:%d %b %Y}"
     common = {"period": period, "due": due}
     rows: list[dict[str, str]] = []
+    flags = category_flags
+    if flags is None and summary is not None:
+        flags = publish.category_flags(summary, min_count)
 
     if trends is not None:
+        shown_trends = _lookup(publish.trends(trends, flags, min_count), "category")
         for t in trends.filter(pl.col("rising")).iter_rows(named=True):
             cat = t["category"]
-            evidence, measure = _rise_evidence(t, span)
+            evidence, measure = _rise_evidence(shown_trends[(cat,)], span)
             rows.append(
                 _row(
                     "rising:category",
@@ -281,16 +341,11 @@ def draft_findings(
             ]
         )  # fmt: skip
     if rates is not None:
-        for r in rates.filter(pl.col("above")).iter_rows(named=True):
-            cat = r["category"]
-            interval = (
-                f"{r['rate_pct']:.1f}%, 95% interval {r['lower_pct']:.1f}% to "
-                f"{r['upper_pct']:.1f}%: above the {r['threshold_pct']:g}% threshold by "
-                f"{r['difference_pts']:.1f} points (interval {r['difference_lower_pts']:.1f} "
-                f"to {r['difference_upper_pts']:.1f}), adjusted p "
-                f"{_p_words(format_p(r['p_adjusted']))}, exact binomial test, "
-                "Benjamini-Hochberg"
-            )
+        shown_rates = _lookup(publish.rate_tests(rates, flags, min_count), "category", "measure")
+        for numeric in rates.filter(pl.col("above")).iter_rows(named=True):
+            cat = numeric["category"]
+            r = shown_rates[(cat, numeric["measure"])]
+            interval = _rate_evidence(r)
             if r["measure"] == "late":
                 rows.append(
                     _row(
@@ -330,14 +385,19 @@ def draft_findings(
                     )
                 )
     if repeats is not None:
+        shown_repeats = _lookup(
+            publish.repeats(repeats, flags, min_count), "matched_on", "category"
+        )
         tenant = repeats.filter(
             (pl.col("matched_on") == "tenant")
             & (pl.col("complaints") >= min_complaints)
             & (pl.col("led_to_repeat_pct") >= repeat_pct)
             & (pl.col("led_to_repeat") >= min_repeats)
         )
-        for r in tenant.iter_rows(named=True):
-            cat = r["category"]
+        for numeric in tenant.iter_rows(named=True):
+            cat = numeric["category"]
+            r = shown_repeats[("tenant", cat)]
+            share = r["led_to_repeat_pct"]
             rows.append(
                 _row(
                     "repeats:category",
@@ -347,7 +407,8 @@ def draft_findings(
                     evidence=(
                         f"{r['led_to_repeat']} of {r['complaints']} {cat} complaints received "
                         f"{span} were followed by another from the same resident within "
-                        f"{r['window_days']} days ({_pct(r['led_to_repeat_pct'])})."
+                        f"{r['window_days']} days "
+                        f"({_pct(share) if share is not None else 'share ' + NOT_SHOWN})."
                     ),
                     action=f"Check that {cat} complaints are closed only when the underlying "
                     "problem is fixed; call residents back before closing.",
@@ -359,19 +420,29 @@ def draft_findings(
                 )
             )
     if vulnerability is not None:
+        shown_vulnerable = _lookup(publish.vulnerability(vulnerability, min_count), "measure")
         worse = vulnerability.filter(pl.col("more_than_noise") & (pl.col("difference") > 0))
-        for v in worse.iter_rows(named=True):
+        for numeric in worse.iter_rows(named=True):
+            v = shown_vulnerable[(numeric["measure"],)]
+            if v["vulnerable_value"] is None:
+                evidence = (
+                    f"A difference beyond noise, {span} ({v['test']}, Holm-adjusted); the "
+                    f"figures are {NOT_SHOWN} (a group or cell of the comparison holds "
+                    f"fewer than {min_count} complaints)."
+                )
+            else:
+                evidence = (
+                    f"{v['vulnerable_value']} for {v['vulnerable_n']} complaints from "
+                    f"vulnerable residents against {v['others_value']} for {v['others_n']} "
+                    f"others, {span} ({v['test']}, Holm-adjusted p "
+                    f"{_adjusted(v['p_adjusted'])})."
+                )
             rows.append(
                 _row(
                     "vulnerability",
                     v["measure"].split(" (")[0],
                     finding=f"Residents with a recorded vulnerability fare worse: {v['measure']}.",
-                    evidence=(
-                        f"{v['vulnerable_value']} for {v['vulnerable_n']} complaints from "
-                        f"vulnerable residents against {v['others_value']} for {v['others_n']} "
-                        f"others, {span} ({v['test']}, Holm-adjusted p "
-                        f"{_p_words(format_p(v['p_adjusted']))})."
-                    ),
+                    evidence=evidence,
                     action="Check that reasonable adjustments are recorded and acted on, "
                     "and prioritise complaints from residents with a vulnerability.",
                     owner=team,
@@ -382,15 +453,17 @@ def draft_findings(
                 )
             )
     if themes is not None and uncategorised:
-        top = themes.filter(pl.col("theme").is_not_null()).head(3)
+        shown_themes = publish.themes(themes, min_count)
+        top = shown_themes.filter(pl.col("theme").is_not_null()).head(3)
         named = "; ".join(f"'{t['theme_name']}' ({t['texts']})" for t in top.iter_rows(named=True))
+        many = publish.count_text(uncategorised, 0 < uncategorised < min_count, min_count)
         rows.append(
             _row(
                 "themes",
                 "unrecorded root causes",
                 finding="Many complaints have no specific root cause recorded.",
                 evidence=(
-                    f"{uncategorised} complaints received {span} had a blank or 'other' root "
+                    f"{many} complaints received {span} had a blank or 'other' root "
                     f"cause; the largest themes in their descriptions: {named}."
                 ),
                 action="Add root causes for the largest themes to the recording list and "

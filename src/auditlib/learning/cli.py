@@ -64,6 +64,7 @@ def _learning(args: argparse.Namespace) -> int:
         n_themes=args.themes,
         previous_plan=previous,
         settings=config.learning,
+        min_count=config.min_published_count,
     )
     paths = write_learning(learning, args.out, images=() if args.no_charts else ("svg", "png"))
     rising = learning.rising_categories()

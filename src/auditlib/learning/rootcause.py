@@ -28,6 +28,8 @@ from auditlib.tsm import Period
 
 #: the label for a blank category or root cause
 NOT_RECORDED = "Not recorded"
+#: root causes too coarse to learn from: their descriptions go to theme finding
+COARSE_ROOT_CAUSES: tuple[str, ...] = (NOT_RECORDED, "other", "unknown", "not known")
 #: final decisions that count as upheld
 UPHELD = ("upheld", "partially_upheld")
 #: final decisions that count as decided
@@ -96,6 +98,11 @@ def prepare(assessed: pl.DataFrame, period: Period) -> pl.DataFrame:
         vulnerable=pl.col("vulnerability").str.strip_chars().str.len_chars().fill_null(0) > 0,
         compensated=pl.col("compensation_gbp").fill_null(0) > 0,
     )
+
+
+def coarse_root_cause() -> pl.Expr:
+    """True where the root cause is blank or too coarse to learn from."""
+    return pl.col("root_cause").str.to_lowercase().is_in([c.lower() for c in COARSE_ROOT_CAUSES])
 
 
 def _label(column: str) -> pl.Expr:

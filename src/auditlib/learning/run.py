@@ -4,7 +4,9 @@ The notebook and ``auditlib learning`` both call :func:`analyse` on an
 :class:`auditlib.audit.AuditResult` and :func:`write_learning` to leave the plan, the
 tables and the charts in a folder. Tables written here are board-facing: counts, rates,
 theme names and the period, never a reference, a description, a remedy or a learning
-note as written.
+note as written, and every count under the configuration's ``privacy.min_count`` reads
+"fewer than N" (:mod:`auditlib.learning.publish`; the :class:`Learning` frames keep their
+numbers).
 
 Every analysis states whether it ran (:class:`~auditlib.learning.availability.AnalysisStatus`):
 an extract without a vulnerability column still gets everything else, and the
@@ -24,6 +26,7 @@ from auditlib.learning import (
     actionplan,
     availability,
     notes,
+    publish,
     rates,
     repeats,
     rootcause,
@@ -31,9 +34,10 @@ from auditlib.learning import (
     vulnerability,
 )
 from auditlib.learning.availability import AnalysisStatus
-from auditlib.learning.rootcause import NOT_RECORDED
+from auditlib.learning.rootcause import coarse_root_cause
 from auditlib.learning.settings import LearningSettings
 from auditlib.outputs import write_csv
+from auditlib.privacy import DEFAULT_MIN_COUNT
 from auditlib.schema import PERSONAL_COLUMNS
 from auditlib.tsm import Period
 
@@ -41,8 +45,6 @@ if TYPE_CHECKING:
     from auditlib.audit import AuditResult
     from auditlib.learning.themes import Themes
 
-#: root causes too coarse to learn from: their descriptions go to theme finding
-COARSE_ROOT_CAUSES: tuple[str, ...] = (NOT_RECORDED, "other", "unknown", "not known")
 #: fewest descriptions worth looking for themes in
 MIN_THEME_TEXTS = 20
 #: the one group when the extract has no category
@@ -56,6 +58,10 @@ class Learning:
     ``analyses`` says, for each analysis, whether it ran or why not (``not available:
     column vulnerability not in the extract``, or for trends which test ran and why);
     a table whose analysis did not run holds that statement as its one row.
+
+    The frames hold every count as counted. What is written or drawn comes from
+    :meth:`published_tables`, where a count from 1 to ``min_count - 1`` (and any count
+    hidden to protect one) reads "fewer than N"; the plan is drafted from those.
     """
 
     period: Period
@@ -75,6 +81,8 @@ class Learning:
     settings: dict[str, Any]
     rate_tests: pl.DataFrame | None = None
     analyses: dict[str, AnalysisStatus] = field(default_factory=dict)
+    #: the small-count threshold of what is published (``privacy.min_count``)
+    min_count: int = DEFAULT_MIN_COUNT
 
     def ran(self, analysis: str) -> bool:
         """True when ``analysis`` ran (a key of :attr:`analyses`)."""
@@ -97,7 +105,7 @@ class Learning:
         return self.plan.filter(~closed.fill_null(False))
 
     def tables(self) -> dict[str, pl.DataFrame]:
-        """The board-facing tables by name (themes only when found)."""
+        """The tables by name as counted (themes only when found); see :meth:`published_tables`."""
         named = {
             "analyses": self.status_table(),
             "summary_by_category": self.summary,
@@ -116,19 +124,27 @@ class Learning:
             named["theme_terms"] = self.theme_terms
         return named
 
+    def published_tables(self) -> dict[str, pl.DataFrame]:
+        """The board-facing tables by name, as written: small counts hidden.
 
-def coarse_root_cause() -> pl.Expr:
-    """True where the root cause is blank or too coarse to learn from."""
-    return pl.col("root_cause").str.to_lowercase().is_in([c.lower() for c in COARSE_ROOT_CAUSES])
+        Count columns are text (``"1,204"``, ``"fewer than 5"``); rates and other figures
+        resting on a hidden count are blank (:mod:`auditlib.learning.publish`).
+        """
+        return publish.tables(self)
 
 
 def themes_of_uncategorised(
-    prepared: pl.DataFrame, *, n_themes: int = 6, seed: int = 2026
+    prepared: pl.DataFrame,
+    *,
+    n_themes: int = 6,
+    seed: int = 2026,
+    min_residents: int = DEFAULT_MIN_COUNT,
 ) -> tuple[Themes | None, pl.DataFrame]:
     """Themes in the descriptions of complaints whose root cause is blank or coarse.
 
     Returns the :class:`~auditlib.learning.themes.Themes` (``None`` when fewer than
-    :data:`MIN_THEME_TEXTS` usable descriptions) and the rows it was run on.
+    :data:`MIN_THEME_TEXTS` usable descriptions) and the rows it was run on. A word
+    names a theme only if the complaints of ``min_residents`` residents use it.
     """
     from auditlib.learning.themes import NARRATIVE_STOP_WORDS, find_themes
 
@@ -146,6 +162,7 @@ def themes_of_uncategorised(
         seed=seed,
         extra_stop_words=NARRATIVE_STOP_WORDS,
         residents=residents,
+        min_residents=min_residents,
     )
     return themes, rows
 
@@ -160,6 +177,7 @@ def analyse(
     previous_plan: pl.DataFrame | None = None,
     alpha: float | None = None,
     settings: LearningSettings | None = None,
+    min_count: int | None = None,
 ) -> Learning:
     """Run every analysis the extract allows on a period, and draft the action plan.
 
@@ -181,6 +199,12 @@ def analyse(
     settings
         The ``learning:`` settings of the configuration (``AuditConfig.learning``);
         defaults when not given.
+    min_count
+        The small-count threshold of everything published, the configuration's
+        ``privacy.min_count`` (``AuditConfig.min_published_count``; 5 when not given):
+        counts below it read "fewer than N" in the tables, charts and plan, and a word
+        of a theme or a learning note must be used by at least this many residents or
+        notes.
     """
     from auditlib.privacy import mask_columns
 
@@ -188,6 +212,10 @@ def analyse(
         seed=seed, window_days=window_days, themes=n_themes, alpha=alpha
     )
     period = period or result.period
+    min_count = DEFAULT_MIN_COUNT if min_count is None else min_count
+    if min_count < 1:
+        msg = f"the small-count threshold must be at least 1, not {min_count}"
+        raise ValueError(msg)
     # categories and root causes are typed by people: no name or contact detail is shown
     assessed = mask_columns(result.assessed)
     problems = availability.column_problems(assessed, result.extract.found_columns or None)
@@ -238,13 +266,18 @@ def analyse(
     theme_settings: dict[str, Any] | None = None
     uncategorised = 0
     if status["themes"].ran:
-        themes, theme_rows = themes_of_uncategorised(prepared, n_themes=cfg.themes, seed=cfg.seed)
+        themes, theme_rows = themes_of_uncategorised(
+            prepared, n_themes=cfg.themes, seed=cfg.seed, min_residents=min_count
+        )
         uncategorised = theme_rows.height
         if themes is None:
+            found = publish.count_text(
+                theme_rows.height, 0 < theme_rows.height < min_count, min_count
+            )
             status["themes"] = AnalysisStatus(
                 "themes",
                 availability.NOT_TESTED,
-                f"{availability.NOT_TESTED}: {theme_rows.height} descriptions without a "
+                f"{availability.NOT_TESTED}: {found} descriptions without a "
                 f"specific root cause, fewer than the {MIN_THEME_TEXTS} needed for themes",
             )
         else:
@@ -258,7 +291,9 @@ def analyse(
     )
     if status["root_causes"].ran and status["learning_notes"].ran:
         root = root.join(
-            notes.note_terms(prepared), on=["category", "root_cause"], how="left"
+            notes.note_terms(prepared, min_notes=min_count),
+            on=["category", "root_cause"],
+            how="left",
         ).with_columns(
             pl.col("learning_notes").fill_null(0), pl.col("learning_note_terms").fill_null("")
         )
@@ -268,6 +303,7 @@ def analyse(
             pl.lit(status["learning_notes"].detail).alias("learning_note_terms"),
         )
 
+    monthly = rootcause.monthly(prepared, period)
     gaps = [s for s in status.values() if s.status == availability.NOT_AVAILABLE]
     findings = actionplan.draft_findings(
         period,
@@ -279,12 +315,16 @@ def analyse(
         uncategorised=uncategorised,
         gaps=gaps,
         settings=cfg,
+        min_count=min_count,
+        category_flags=publish.category_flags(
+            summary, min_count, monthly=monthly, root_causes=root
+        ),
     )
     return Learning(
         period=period,
         complaints=prepared.height,
         summary=summary,
-        monthly=rootcause.monthly(prepared, period),
+        monthly=monthly,
         pareto=rootcause.pareto(prepared, period)
         if status["pareto"].ran
         else availability.placeholder(status["pareto"]),
@@ -307,6 +347,7 @@ def analyse(
         },
         rate_tests=rate_tests,
         analyses=status,
+        min_count=min_count,
     )
 
 
@@ -357,10 +398,15 @@ def _vulnerability(
 def charts(learning: Learning) -> dict[str, Any]:
     """The learning charts by name (altair imported here, not at module import).
 
-    A chart whose analysis did not run, or whose table is empty, is a panel stating why,
-    so every slot renders.
+    Drawn from the published tables (:meth:`Learning.published_tables`), so no small
+    count is in a chart's data: hidden counts are grey bars at ``min_count``, and rates
+    resting on them are left out. A chart whose analysis did not run, or whose table is
+    empty, is a panel stating why, so every slot renders.
     """
     from auditlib.reports import learning as figures
+
+    shown = learning.published_tables()
+    n = learning.min_count
 
     def slot(name: str, title: str, build: Any, *needs: str) -> Any:
         for analysis in needs:
@@ -374,35 +420,39 @@ def charts(learning: Learning) -> dict[str, Any]:
     made = {
         "pareto": slot(
             "pareto", "Where complaints concentrate",
-            lambda: figures.pareto_chart(learning.pareto), "pareto",
+            lambda: figures.pareto_chart(shown["pareto"], min_count=n), "pareto",
         ),
         "monthly": slot(
             "monthly", "Complaints each month, by category",
-            lambda: figures.monthly_chart(learning.monthly, learning.trends),
+            lambda: figures.monthly_chart(
+                shown["monthly_by_category"], learning.trends, min_count=n
+            ),
         ),
         "rates": slot(
             "rates", "Escalation, lateness and upheld rates",
-            lambda: figures.rates_chart(learning.summary),
+            lambda: figures.rates_chart(shown["summary_by_category"], min_count=n),
         ),
         "compensation": slot(
             "compensation", "Compensation by category",
-            lambda: figures.compensation_chart(learning.summary), "compensation",
+            lambda: figures.compensation_chart(shown["summary_by_category"], min_count=n),
+            "compensation",
         ),
         "repeats": slot(
             "repeats", "Categories that lead to repeat complaints",
-            lambda: figures.repeats_chart(learning.repeats), "repeats",
+            lambda: figures.repeats_chart(shown["repeats"], min_count=n), "repeats",
         ),
         "vulnerability": slot(
             "vulnerability", "Residents with a vulnerability",
-            lambda: figures.vulnerability_chart(learning.vulnerability), "vulnerability",
+            lambda: figures.vulnerability_chart(shown["vulnerability"], min_count=n),
+            "vulnerability",
         ),
     }  # fmt: skip
-    table = learning.theme_table
+    table = shown.get("themes")
     if table is not None:
         made["themes"] = slot(
             "themes",
             "Themes in complaints without a specific root cause",
-            lambda: figures.themes_chart(table),
+            lambda: figures.themes_chart(table, min_count=n),
         )
     else:
         made["themes"] = figures.unavailable_chart(
@@ -417,6 +467,8 @@ def write_learning(
 ) -> dict[str, Path]:
     """Write the action plan (XLSX, CSV), every table (CSV) and chart images.
 
+    The tables are the published ones (:meth:`Learning.published_tables`): a count from
+    1 to ``learning.min_count - 1``, or one hidden to protect it, reads "fewer than N".
     With ``images=()`` no chart is built. Returns the written paths by name. Raises
     ``ValueError`` if a table carries a personal column (a guard: none should).
     """
@@ -426,7 +478,7 @@ def write_learning(
     for key, path in actionplan.write_plan(learning.plan, out).items():
         paths[f"plan_{key}"] = path
     tables = out / "tables"
-    for name, table in learning.tables().items():
+    for name, table in learning.published_tables().items():
         leaked = sorted(set(table.columns) & set(PERSONAL_COLUMNS))
         if leaked:
             msg = f"table {name!r} carries personal column(s) {', '.join(leaked)}"
