@@ -86,10 +86,10 @@ def _rows() -> list[dict[str, Any]]:
     for i in range(3):
         add("Pests", i, 1, root_cause="infestation", vulnerability="uses a wheelchair")
     for i in range(12):  # the year before
-        add("Repairs", i, 4, first=EARLIER.start, root_cause="parts delay")
+        add("Repairs", i, 6, first=EARLIER.start, root_cause="parts delay")
         add("Damp and mould", i, 2, first=EARLIER.start, root_cause="condensation")
-    add("Pests", 0, 1, first=EARLIER.start)
-    add("Lettings and allocations", 3, 10, first=EARLIER.start)
+    add("Pests", 0, 1, first=EARLIER.start, root_cause="infestation")
+    add("Lettings and allocations", 3, 10, first=EARLIER.start, root_cause="delay in processing")
     return rows
 
 
@@ -181,15 +181,15 @@ def test_hand_worked_breakdowns(published: dict[str, pl.DataFrame]) -> None:
 
 
 def test_hand_worked_trends_rates_and_vulnerability(published: dict[str, pl.DataFrame]) -> None:
-    """This year's counts hidden as the summary hides them, last year's as its own
-    column would (Pests 1, so Lettings 10); rates and p-values on them blank."""
+    """This year's counts hidden as the summary hides them, last year's as last year's
+    summary did (Pests 1, so Lettings 10); rates and p-values on them blank."""
     shown = published["trends"]
     assert _cells(shown, "category", "recent") == {
         "Repairs": "60", "Damp and mould": "24", "Adaptations": "7",
         "Lettings and allocations": HIDDEN, "Pests": HIDDEN,
     }  # fmt: skip
     assert _cells(shown, "category", "earlier") == {
-        "Repairs": "48", "Damp and mould": "24", "Adaptations": "0",
+        "Repairs": "72", "Damp and mould": "24", "Adaptations": "0",
         "Lettings and allocations": HIDDEN, "Pests": HIDDEN,
     }  # fmt: skip
     hidden = shown.filter(pl.col("recent") == HIDDEN)
@@ -212,6 +212,26 @@ def test_the_in_memory_frames_keep_their_numbers(learning: Learning) -> None:
     assert _cells(learning.summary, "category", "complaints")["Pests"] == 3
     assert learning.monthly["complaints"].dtype == pl.Int64
     assert learning.min_count == 5
+    assert learning.earlier_hidden == ("Lettings and allocations", "Pests")
+
+
+def test_last_years_counts_follow_last_years_summary() -> None:
+    """Last year's summary hid a category of 48 (its months held 4 each, giving them away
+    from its total), and with it Pests' 3: the trends hide both last-year counts so."""
+    table = pl.DataFrame(
+        {"category": ["Repairs", "Damp", "Pests"], "earlier": [48, 24, 3],
+         "recent": [50, 20, 9], "p_value": [0.2, 0.4, 0.5]}
+    )  # fmt: skip
+    plain = publish.trends(table, None, 5)  # Pests' 3 alone: Damp's 24 hidden with it
+    assert _cells(plain, "category", "earlier") == {
+        "Repairs": "48",
+        "Damp": HIDDEN,
+        "Pests": HIDDEN,
+    }
+    followed = publish.trends(table, None, 5, earlier_hidden=["Repairs"])
+    assert _cells(followed, "category", "earlier") == {
+        "Repairs": HIDDEN, "Damp": "24", "Pests": HIDDEN,
+    }  # fmt: skip
 
 
 # --- nothing small leaves ---------------------------------------------------------------

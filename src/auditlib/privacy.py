@@ -308,7 +308,7 @@ PERSONAL_DATA: dict[str, tuple[str, str]] = {
         "masked (contact details and names) before it is shown in any table, chart or plan; "
         "never written as typed, not even to quarantine.csv; its counts under min_count read "
         "'fewer than min_count', and a category whose total is hidden is merged into "
-        "'Smaller categories, combined'",
+        "'Smaller categories (combined)'",
     ),
     "category": (
         "free text in some systems; may hold a name or contact detail",

@@ -17,7 +17,7 @@ formatted XLSX for people to edit and a CSV.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -233,6 +233,7 @@ def draft_findings(
     settings: LearningSettings | None = None,
     min_count: int = DEFAULT_MIN_COUNT,
     category_flags: pl.DataFrame | None = None,
+    earlier_hidden: Collection[str] = (),
 ) -> pl.DataFrame:
     """Findings from one period's analyses, one plan row each.
 
@@ -282,6 +283,8 @@ def draft_findings(
         Which counts of each category the published tables hide
         (:func:`auditlib.learning.publish.category_flags`); by default worked out from
         ``summary``.
+    earlier_hidden
+        The categories whose last-period total last period's summary hid.
 
     Returns
     -------
@@ -309,7 +312,9 @@ def draft_findings(
         flags = publish.category_flags(summary, min_count)
 
     if trends is not None:
-        shown_trends = _lookup(publish.trends(trends, flags, min_count), "category")
+        shown_trends = _lookup(
+            publish.trends(trends, flags, min_count, earlier_hidden=earlier_hidden), "category"
+        )
         for t in trends.filter(pl.col("rising")).iter_rows(named=True):
             cat = t["category"]
             evidence, measure = _rise_evidence(shown_trends[(cat,)], span)

@@ -8,7 +8,7 @@ behind every chart) is made here, with ``N`` the configuration's ``privacy.min_c
 * a count from 1 to N - 1 reads "fewer than N" (:func:`auditlib.privacy.suppression_mask`),
   and so does the next smallest count of its column (in every cell that holds it)
   wherever the small one could otherwise be worked out from the column's total, a
-  category's total or a row; zeros are shown;
+  category's total or a row; zeros are shown unless nothing else is left to hide;
 * every rate, share, interval, p-value, amount or fitted figure worked out from a hidden
   count is blank, and so is an adjusted p-value of another row that equals a hidden row's
   p-value scaled (Benjamini-Hochberg and Holm pass one row's p-value on to others);
@@ -16,7 +16,8 @@ behind every chart) is made here, with ``N`` the configuration's ``privacy.min_c
   in the repeats table, and in the tables that break categories down (months, root
   causes) it is merged with the other hidden categories into one group,
   :data:`COMBINED`, so its breakdown cannot give its total back;
-* the Pareto's cumulative share is blank from the first hidden row down;
+* hidden rows go after the others in tables sorted by a count or a p-value, and the
+  Pareto's cumulative share is blank from the first hidden row down;
 * the vulnerability comparison is shown only where each cell of its two-by-two table (or
   each group, for working days) is 0 or at least N.
 
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
     from auditlib.learning.run import Learning
 
 #: the group that stands for every category whose total is hidden, in breakdowns
-COMBINED = "Smaller categories, combined"
+COMBINED = "Smaller categories (combined)"
 
 #: the summary's counts; the first is the category's total
 SUMMARY_COUNTS: tuple[str, ...] = (
@@ -281,7 +282,7 @@ def category_flags(
     while True:
         masks = summary_masks(summary, min_count, hidden_categories=forced)
         flags = _flags(summary, "category", masks)
-        hidden = set(_hidden_categories(flags))
+        hidden = set(hidden_categories(flags))
         more: set[str] = set()
         if monthly is not None and "complaints" in monthly.columns:
             more |= _readable(_merged_monthly(monthly, hidden), min_count)
@@ -292,7 +293,8 @@ def category_flags(
         forced |= more
 
 
-def _hidden_categories(flags: pl.DataFrame | None) -> list[str]:
+def hidden_categories(flags: pl.DataFrame | None) -> list[str]:
+    """The categories whose total the flags hide."""
     if flags is None:
         return []
     return flags.filter(pl.col("hide_complaints"))["category"].to_list()
@@ -424,7 +426,7 @@ def _without_readable_combined(frame: pl.DataFrame, min_count: int) -> pl.DataFr
 
 def monthly(table: pl.DataFrame, flags: pl.DataFrame | None, min_count: int) -> pl.DataFrame:
     """Complaints per category and month; hidden categories merged into :data:`COMBINED`."""
-    frame = _merged_monthly(table, _hidden_categories(flags))
+    frame = _merged_monthly(table, hidden_categories(flags))
     frame = _without_readable_combined(frame, min_count)
     hidden = suppression_mask(frame["complaints"], min_count, groups=_groups(frame))
     return hide_cells(frame, {"complaints": hidden}, threshold=min_count)
@@ -440,7 +442,7 @@ def root_causes(table: pl.DataFrame, flags: pl.DataFrame | None, min_count: int)
     """
     if "complaints" not in table.columns:
         return table
-    frame = _merged_root_causes(table, _hidden_categories(flags))
+    frame = _merged_root_causes(table, hidden_categories(flags))
     frame = _without_readable_combined(frame, min_count)
     total = suppression_mask(frame["complaints"], min_count, groups=_groups(frame))
     masks = {"complaints": total}
@@ -452,12 +454,19 @@ def root_causes(table: pl.DataFrame, flags: pl.DataFrame | None, min_count: int)
     return hidden_last(shown, total, ["category", "root_cause"])
 
 
-def trends(table: pl.DataFrame, flags: pl.DataFrame | None, min_count: int) -> pl.DataFrame:
+def trends(
+    table: pl.DataFrame,
+    flags: pl.DataFrame | None,
+    min_count: int,
+    *,
+    earlier_hidden: Collection[str] = (),
+) -> pl.DataFrame:
     """The trend tests as they may be published.
 
-    This period's counts are the summary's, last period's are last year's summary's:
-    both are hidden as those tables hide them. Rates, fitted rates, the rate ratio and
-    p-values of a row with a hidden count are blank.
+    This period's counts are the summary's, hidden as its flags say; last period's are
+    last period's summary's, hidden as it hid them (``earlier_hidden``: the categories
+    whose total it hid, :attr:`~auditlib.learning.run.Learning.earlier_hidden`). Rates,
+    fitted rates, the rate ratio and p-values of a row with a hidden count are blank.
     """
     if "recent" not in table.columns or table.is_empty():
         return table
@@ -466,7 +475,11 @@ def trends(table: pl.DataFrame, flags: pl.DataFrame | None, min_count: int) -> p
         if flags is None
         else _joined(table, flags, "category", "complaints")
     )
-    masks = {"recent": recent, "earlier": suppression_mask(table["earlier"], min_count)}
+    before = table["category"].is_in(list(earlier_hidden))
+    masks = {
+        "recent": recent,
+        "earlier": suppression_mask(table["earlier"], min_count, hidden=before),
+    }
     derived = {k: v for k, v in TREND_DERIVED.items() if k in table.columns}
     shown = hide_cells(table, masks, threshold=min_count, derived=derived)
     hidden = masks["recent"] | masks["earlier"]
@@ -631,7 +644,7 @@ def tables(learning: Learning) -> dict[str, pl.DataFrame]:
         "monthly_by_category": monthly(learning.monthly, flags, n),
         "pareto": pareto(learning.pareto, flags, n),
         "root_causes": root_causes(learning.root_causes, flags, n),
-        "trends": trends(learning.trends, flags, n),
+        "trends": trends(learning.trends, flags, n, earlier_hidden=learning.earlier_hidden),
         "repeats": repeats(learning.repeats, flags, n),
         "repeat_headline": repeat_headline(learning.repeat_headline, n),
         "vulnerability": vulnerability(learning.vulnerability, n),

@@ -83,6 +83,9 @@ class Learning:
     analyses: dict[str, AnalysisStatus] = field(default_factory=dict)
     #: the small-count threshold of what is published (``privacy.min_count``)
     min_count: int = DEFAULT_MIN_COUNT
+    #: categories whose last-period total last period's summary hid (for the trends'
+    #: last-period counts, which show it)
+    earlier_hidden: tuple[str, ...] = ()
 
     def ran(self, analysis: str) -> bool:
         """True when ``analysis`` ran (a key of :attr:`analyses`)."""
@@ -304,6 +307,9 @@ def analyse(
         )
 
     monthly = rootcause.monthly(prepared, period)
+    earlier_hidden = _earlier_hidden(
+        assessed, trend, min_count, root_causes=status["root_causes"].ran
+    )
     gaps = [s for s in status.values() if s.status == availability.NOT_AVAILABLE]
     findings = actionplan.draft_findings(
         period,
@@ -319,6 +325,7 @@ def analyse(
         category_flags=publish.category_flags(
             summary, min_count, monthly=monthly, root_causes=root
         ),
+        earlier_hidden=earlier_hidden,
     )
     return Learning(
         period=period,
@@ -348,7 +355,30 @@ def analyse(
         rate_tests=rate_tests,
         analyses=status,
         min_count=min_count,
+        earlier_hidden=earlier_hidden,
     )
+
+
+def _earlier_hidden(
+    assessed: pl.DataFrame, trend: pl.DataFrame, min_count: int, *, root_causes: bool
+) -> tuple[str, ...]:
+    """The categories whose total last period's summary hid.
+
+    When this period is compared with the previous one, the trends show last period's
+    counts; they are hidden as last period's own summary hides them, which also hides a
+    category whose months or root causes would have given its total away.
+    """
+    if trend.is_empty() or trend["method"][0] != trends.PREVIOUS:
+        return ()
+    before = Period(trend["earlier_start"][0], trend["earlier_end"][0])
+    prepared = rootcause.prepare(assessed, before)
+    flags = publish.category_flags(
+        rootcause.summary(prepared, before),
+        min_count,
+        monthly=rootcause.monthly(prepared, before),
+        root_causes=rootcause.root_causes(prepared, before) if root_causes else None,
+    )
+    return tuple(sorted(publish.hidden_categories(flags)))
 
 
 def _trend_status(trend: pl.DataFrame) -> AnalysisStatus:
