@@ -454,7 +454,9 @@ def recogniser() -> Language:
     return spacy.load(data, exclude=unused)
 
 
-def mask_personal(texts: pl.Series, *, replacement: str | None = None) -> pl.Series:
+def mask_personal(
+    texts: pl.Series, *, replacement: str | None = None, spare: Iterable[str] = ()
+) -> pl.Series:
     """Mask contact details (by pattern) and people's names (by the recogniser).
 
     For free text that is shown: categories, root causes, notes. Each distinct text is
@@ -474,9 +476,13 @@ def mask_personal(texts: pl.Series, *, replacement: str | None = None) -> pl.Ser
         return text
     masked = mask_contact_details(distinct, replacement=replacement).to_list()
     placeholder = replacement if replacement is not None else "[name]"
+    spared = set(spare)
     lookup: dict[str, str] = {}
-    docs = recogniser().pipe(masked, batch_size=256)
-    for original, value, doc in zip(distinct.to_list(), masked, docs, strict=True):
+    originals = distinct.to_list()
+    read = [(o, m) for o, m in zip(originals, masked, strict=True) if o not in spared]
+    lookup |= {o: m for o, m in zip(originals, masked, strict=True) if o in spared}
+    docs = recogniser().pipe([m for _, m in read], batch_size=256)
+    for (original, value), doc in zip(read, docs, strict=True):
         for ent in reversed(doc.ents):
             if ent.label_ in NAME_LABELS:
                 value = value[: ent.start_char] + placeholder + value[ent.end_char :]
@@ -484,13 +490,33 @@ def mask_personal(texts: pl.Series, *, replacement: str | None = None) -> pl.Ser
     return text.replace_strict(lookup, default=None, return_dtype=pl.String)
 
 
-def mask_columns(frame: pl.DataFrame, columns: Iterable[str] = FREE_TEXT_SHOWN) -> pl.DataFrame:
+#: a label on at least this many rows is a label, not a person: the name recogniser is
+#: not asked about it (it reads title-case labels such as "Complaint Handling" as names);
+#: contact details are still masked in it by pattern
+COMMON_LABEL = 5
+
+
+def mask_columns(
+    frame: pl.DataFrame, columns: Iterable[str] = FREE_TEXT_SHOWN, *, common: int = COMMON_LABEL
+) -> pl.DataFrame:
     """The frame with the free-text columns that are shown passed through :func:`mask_personal`.
 
-    Columns not in the frame are skipped.
+    Columns not in the frame are skipped. A value on ``common`` rows or more keeps its
+    words (only contact details are masked in it): a category shared by that many
+    complaints points at no one, and title-case labels would otherwise be read as names.
+
+    Examples
+    --------
+    >>> f = pl.DataFrame({"category": ["Complaint Handling"] * 5 + ["Call Mrs Okafor"]})
+    >>> sorted(set(mask_columns(f, ["category"])["category"]))  # doctest: +SKIP
+    ['Call [name]', 'Complaint Handling']
     """
-    present = [c for c in columns if c in frame.columns]
-    return frame.with_columns(mask_personal(frame[c]).alias(c) for c in present)
+    out = []
+    for c in (c for c in columns if c in frame.columns):
+        counts = frame[c].drop_nulls().value_counts()
+        spare = counts.filter(pl.col("count") >= common)[c].to_list() if counts.height else []
+        out.append(mask_personal(frame[c], spare=spare).alias(c))
+    return frame.with_columns(out)
 
 
 def name_words(
