@@ -80,8 +80,38 @@ _ORDER_RULES = (
 )
 
 
+class Reconciled:
+    """A loaded file's count of rows: every row read is used or quarantined, never lost.
+
+    Subclasses hold ``rows_read`` and ``quarantine`` and say which frame is used.
+    """
+
+    rows_read: int
+    quarantine: pl.DataFrame
+
+    def _used(self) -> pl.DataFrame:
+        raise NotImplementedError
+
+    @property
+    def rows_used(self) -> int:
+        """Rows the figures are computed on."""
+        return self._used().height
+
+    @property
+    def rows_quarantined(self) -> int:
+        """Rows set aside, each with its reasons."""
+        return self.quarantine.height
+
+    def reconciliation(self) -> str:
+        """The line every run prints: rows read = rows used + rows quarantined."""
+        return (
+            f"rows read {self.rows_read:,} = rows used {self.rows_used:,} "
+            f"+ rows quarantined {self.rows_quarantined:,}"
+        )
+
+
 @dataclass(frozen=True)
-class Extract:
+class Extract(Reconciled):
     """A loaded extract: the complaints fit to audit and the rows quarantined.
 
     ``found_columns`` names the canonical columns the file holds (after mapping); the
@@ -95,22 +125,8 @@ class Extract:
     extra_columns: tuple[str, ...] = ()
     found_columns: tuple[str, ...] = ()
 
-    @property
-    def rows_used(self) -> int:
-        """Rows the figures are computed on."""
-        return self.complaints.height
-
-    @property
-    def rows_quarantined(self) -> int:
-        """Rows set aside, each with its reasons."""
-        return self.quarantine.height
-
-    def reconciliation(self) -> str:
-        """The line every run prints: rows read = rows used + rows quarantined."""
-        return (
-            f"rows read {self.rows_read:,} = rows used {self.rows_used:,} "
-            f"+ rows quarantined {self.rows_quarantined:,}"
-        )
+    def _used(self) -> pl.DataFrame:
+        return self.complaints
 
 
 @dataclass(frozen=True)

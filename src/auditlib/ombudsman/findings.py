@@ -35,7 +35,7 @@ import yaml
 
 from auditlib.dates import parse_date_series
 from auditlib.errors import ConfigError, InputError, MonthFirstDatesError
-from auditlib.loader import read_table
+from auditlib.loader import Reconciled, read_table
 from auditlib.mapping import normalise
 
 COLUMNS: dict[str, pl.DataType] = {
@@ -244,7 +244,7 @@ def _known_finding(value: Any, source: str, section: str) -> str:
 
 
 @dataclass(frozen=True)
-class Findings:
+class Findings(Reconciled):
     """A loaded findings file: the findings fit to count and the rows quarantined."""
 
     source: str
@@ -252,22 +252,8 @@ class Findings:
     quarantine: pl.DataFrame
     rows_read: int
 
-    @property
-    def rows_used(self) -> int:
-        """Rows the figures are computed on."""
-        return self.findings.height
-
-    @property
-    def rows_quarantined(self) -> int:
-        """Rows set aside, each with its reasons."""
-        return self.quarantine.height
-
-    def reconciliation(self) -> str:
-        """Rows read = rows used + rows quarantined, as one line."""
-        return (
-            f"rows read {self.rows_read:,} = rows used {self.rows_used:,} "
-            f"+ rows quarantined {self.rows_quarantined:,}"
-        )
+    def _used(self) -> pl.DataFrame:
+        return self.findings
 
 
 def load_findings(path: str | Path, *, mapping: FindingsMapping | None = None) -> Findings:
