@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -159,3 +160,23 @@ def test_one_tenures_homes_alone_in_a_config_is_refused(tmp_path):
     assert "'homes'" in str(info.value)
     path.write_text("homes:\n  LCRA: 800\n  total: 1000\n", encoding="utf-8")
     assert AuditConfig.load(path).homes == Homes(total=1000, by_tenure={"LCRA": 800})
+
+
+def test_from_any_folder_the_projects_own_files_are_found(tmp_path, monkeypatch, capsys, root):
+    """The suite, the data-quality settings and the notebooks ship with the project; a
+    command run from another folder finds them (the landlord configuration it does not)."""
+    from auditlib import project
+
+    monkeypatch.chdir(tmp_path)
+    assert project.project_file(project.SUITE) == root / "expectations/complaints_extract.json"
+    assert project.project_file(project.QUALITY_SETTINGS) == root / "config/quality.yaml"
+    assert project.project_file(project.NOTEBOOKS) == root / "notebooks"
+    assert project.project_file(Path("config/nothing.yaml")) == Path("config/nothing.yaml")
+    (tmp_path / "notebooks").mkdir()  # a landlord's own copy, here, comes first
+    assert project.project_file(project.NOTEBOOKS) == Path("notebooks")
+
+    (tmp_path / "theirs.csv").write_text(_EXTRACT, encoding="utf-8")
+    code = main(["validate", "theirs.csv", "--out", "dq", "--as-of", "2026-03-31"])
+    out = capsys.readouterr()
+    assert code in (0, 1), out.err
+    assert (tmp_path / "dq" / "data_quality.html").is_file()

@@ -39,11 +39,11 @@ from typing import Any
 
 import polars as pl
 
-from auditlib import schema
+from auditlib import project, schema
 from auditlib.errors import AuditError, ConfigError
 
 #: the suite every extract is validated against, relative to the working folder
-DEFAULT_SUITE = Path("expectations") / "complaints_extract.json"
+DEFAULT_SUITE = project.SUITE
 SEVERITIES = ("critical", "warning")
 _META_KEYS = ("check", "provision", "severity", "why", "fix")
 _EPOCH = date(1970, 1, 1)
@@ -115,7 +115,7 @@ def read_suite(path: str | Path = DEFAULT_SUITE) -> dict[str, Any]:
         The file is missing or not JSON, or an expectation lacks ``meta.check``,
         ``provision``, ``severity``, ``why`` or ``fix``, or two share a check name.
     """
-    path = Path(path)
+    path = project.project_file(Path(path))
     source = str(path)
     try:
         suite = json.loads(path.read_text(encoding="utf-8"))

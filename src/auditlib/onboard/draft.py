@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from auditlib import schema
+from auditlib import project, schema
 from auditlib.config import AuditConfig, Homes
 from auditlib.errors import ConfigError
 from auditlib.onboard.match import Discovery, LabelFinding
@@ -31,9 +31,8 @@ MAPPING_FILE = "mapping.yaml"
 PEOPLES_FILES = {"attestations.yaml": "attestations", "overrides.yaml": "overrides"}
 QUALITY_FILE = "quality.yaml"
 #: where the project keeps the commented examples of those files (config/ at its root)
-PROJECT_CONFIG = Path(__file__).resolve().parents[3] / "config"
-#: the numbered notebooks `auditlib run` executes into the evidence pack
-PROJECT_NOTEBOOKS = Path(__file__).resolve().parents[3] / "notebooks"
+PROJECT_CONFIG = project.ROOT / "config"
+PROJECT_NOTEBOOKS = project.ROOT / project.NOTEBOOKS
 _ENCODINGS = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 with a byte-order mark (Excel's CSV UTF-8)",

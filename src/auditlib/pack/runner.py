@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from auditlib import project
 from auditlib.audit import AuditResult, run_audit, write_outputs
 from auditlib.config import AuditConfig, Homes
 from auditlib.errors import AuditError
@@ -205,8 +206,8 @@ def _quality_settings(run: _Run) -> Path | None:
     given = run.options.quality_settings or run.config.data_quality
     if given is not None:
         return given
-    project = Path("config") / "quality.yaml"
-    return project if project.is_file() else None
+    shipped = project.project_file(project.QUALITY_SETTINGS)
+    return shipped if shipped.is_file() else None
 
 
 def _findings(config: AuditConfig) -> Path | None:
@@ -407,8 +408,8 @@ def _progress(run: _Run, total: int) -> Callable[[str], None]:
 
 
 def _local_notebooks() -> Path | None:
-    """``notebooks/`` in the working folder, when no configuration names a folder."""
-    here = Path("notebooks")
+    """When no configuration names a folder: ``notebooks/`` here, else the project's."""
+    here = project.project_file(project.NOTEBOOKS)
     return here if discover(here) else None
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import polars as pl
 
-from auditlib import schema
+from auditlib import project, schema
 from auditlib.config import AuditConfig, config_date
 from auditlib.dates import PLAUSIBLE_YEARS
 from auditlib.errors import ConfigError
@@ -38,7 +38,7 @@ from auditlib.mapping import Mapping
 from auditlib.outputs import write_csv
 from auditlib.quality.checks import DEFAULT_EXAMPLES, check_frame
 
-DEFAULT_SETTINGS = Path("config") / "quality.yaml"
+DEFAULT_SETTINGS = project.QUALITY_SETTINGS
 _KEYS = {"suite", "date_floor", "as_of", "severity", "thresholds"}
 
 #: checks made while loading (the loader sets such rows aside): name, provision, why, fix
@@ -129,7 +129,8 @@ class QualitySettings:
     def load(cls, path: str | Path | None = None) -> QualitySettings:
         """Read the settings; with no path, ``config/quality.yaml`` if it exists."""
         if path is None:
-            return cls.load(DEFAULT_SETTINGS) if DEFAULT_SETTINGS.is_file() else cls()
+            default = project.project_file(DEFAULT_SETTINGS)
+            return cls.load(default) if default.is_file() else cls()
         path = Path(path)
         source = str(path)
         data = safe_yaml(path, what="data-quality settings file") or {}
