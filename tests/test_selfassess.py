@@ -438,3 +438,18 @@ def test_a_date_range_with_nothing_in_it_is_not_applicable(tmp_path):
 def test_an_assessment_date_defaults_to_today(tmp_path):
     result = _audit(tmp_path, _acks(1, 0))
     assert self_assess(result).assessed_on == date.today()
+
+
+def test_a_full_record_needs_every_stage_recorded(tmp_path):
+    """5.12 asks for a record of each complaint's stages: complete rows are not enough."""
+    checks = pl.DataFrame(
+        {"check": ["ok"], "provision": ["5.12"], "severity": ["critical"], "passed": [True]}
+    )
+    sa = self_assess(_audit(tmp_path, _acks(20, 0)), quality=checks, assessed_on=ON)
+    records = answer_of(sa, "5.12")
+    assert records.suggested == "partly"
+    (note,) = [e.note for e in records.evidence if e.role == "required"]
+    assert note == (
+        "held at Partly: the extract records no stage1_response_date, stage1_outcome, "
+        "stage2_requested_date, stage2_response_date, stage2_outcome, so not every stage"
+    )

@@ -469,6 +469,18 @@ def _remedies_recorded(ctx: MeasureContext) -> DataEvidence:
     )
 
 
+#: the columns that record each stage of a complaint (Code 5.12: "its stages"); an extract
+#: without one of them cannot show a full record, whatever share of its rows is complete
+STAGE_RECORD = (
+    "stage1_acknowledged_date",
+    "stage1_response_date",
+    "stage1_outcome",
+    "stage2_requested_date",
+    "stage2_response_date",
+    "stage2_outcome",
+)
+
+
 def _records(ctx: MeasureContext) -> DataEvidence:
     """Code 5.12: how much of the extract holds a record complete enough to audit."""
     extract = ctx.result.extract
@@ -485,13 +497,16 @@ def _records(ctx: MeasureContext) -> DataEvidence:
     absent = ctx.recorded(*(c.name for c in schema.COLUMNS if not c.required))
     if absent:
         caveats.append(f"not recorded at all in the extract: {', '.join(absent)}")
-    cap = None
+    limits = []
+    stages = [c for c in STAGE_RECORD if c in absent]
+    if stages:
+        limits.append(f"the extract records no {', '.join(stages)}, so not every stage")
     if ctx.quality is None:
         caveats.append(
             "the data-quality checks (auditlib validate) were not given: only the rows set "
             "aside on loading are counted"
         )
-        cap = ("partly", "the data-quality checks were not run on this extract")
+        limits.append("the data-quality checks were not run on this extract")
     else:
         failed = ctx.quality.filter(~pl.col("passed"))
         critical = failed.filter(pl.col("severity") == "critical").height
@@ -501,7 +516,8 @@ def _records(ctx: MeasureContext) -> DataEvidence:
             "(data_quality.html)"
         )
         if critical:
-            cap = ("partly", f"{critical} critical data-quality check(s) failed")
+            limits.append(f"{critical} critical data-quality check(s) failed")
+    cap = ("partly", "; ".join(limits)) if limits else None
     return DataEvidence(
         "records",
         "measured",
