@@ -722,18 +722,22 @@ class _Blank(dict[str, str]):
         return "{" + key + "}"
 
 
-_ONE = re.compile(r"(?<![\d,.])1 ((?:[a-z]+ )?)(row|complaint|escalation)s\b")
+_ONE = re.compile(r"\{count\} ((?:[a-z0-9]+ ){0,3}?)(row|complaint|escalation)s\b")
 
 
 def _message(template: str, values: MappingABC[str, str]) -> str:
-    """Fill in the template; '1 rows' reads '1 row'.
+    """Fill in the template; a count of 1 takes the singular ('1 row', not '1 rows').
 
     Examples
     --------
-    >>> _message("missing on {count} answered complaints", {"count": "1"})
-    'missing on 1 answered complaint'
+    >>> _message("missing on {count} answered stage 1 complaints", {"count": "1"})
+    'missing on 1 answered stage 1 complaint'
+    >>> _message("missing on {count} answered stage 1 complaints", {"count": "160"})
+    'missing on 160 answered stage 1 complaints'
     """
-    return _ONE.sub(r"1 \1\2", template.format_map(_Blank(values)))
+    if values.get("count") == "1":
+        template = _ONE.sub(r"{count} \1\2", template)
+    return template.format_map(_Blank(values))
 
 
 def _date(value: Any, key: str, source: str) -> date | None:
