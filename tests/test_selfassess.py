@@ -453,3 +453,32 @@ def test_a_full_record_needs_every_stage_recorded(tmp_path):
         "held at Partly: the extract records no stage1_response_date, stage1_outcome, "
         "stage2_requested_date, stage2_response_date, stage2_outcome, so not every stage"
     )
+
+
+def test_put_right_at_stage_1_leaves_out_the_complaints_that_escalated(tmp_path):
+    """5.13's context counts stage 1 remedies the resident accepted: no stage 2 request."""
+    upheld = {
+        "stage1_received_date": "2025-06-02",
+        "stage1_acknowledged_date": "2025-06-03",
+        "stage1_response_date": "2025-06-10",
+        "stage1_outcome": "upheld",
+        "remedy": "repair completed",
+    }
+    rows = [dict(upheld) for _ in range(7)]
+    for row in rows[:2]:
+        row["stage2_requested_date"] = "2025-06-20"
+    for row in rows[2:]:
+        row["stage2_requested_date"] = None
+
+    def context(name: str, extract: list[dict[str, object]]) -> list[str]:
+        sa = self_assess(_audit(tmp_path, extract, name), assessed_on=ON)
+        return [e.text for e in answer_of(sa, "5.13").evidence if "remedy recorded" in e.text]
+
+    assert context("a.csv", rows) == [
+        "5 complaints were upheld or partly upheld at stage 1 in 2025/26 with a remedy "
+        "recorded, without the resident escalating"
+    ]
+    unknown = [{k: v for k, v in r.items() if k != "stage2_requested_date"} for r in rows]
+    assert context("b.csv", unknown) == [
+        "7 complaints were upheld or partly upheld at stage 1 in 2025/26 with a remedy recorded"
+    ]

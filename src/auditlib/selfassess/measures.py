@@ -774,22 +774,24 @@ def _stage1_remedies(ctx: MeasureContext) -> DataEvidence:
     gone = ctx.recorded("stage1_outcome")
     if gone:
         return _missing(name, ctx, gone, "stage 1 outcomes")
-    put_right = ctx.frame.filter(
+    settled = (
         _in("stage1_response_date", ctx.period)
         & pl.col("stage1_outcome").is_in(UPHELD)
         & _remedy_recorded()
-    ).height
+    )
+    escalations_known = not ctx.recorded("stage2_requested_date")
+    if escalations_known:
+        settled &= pl.col("stage2_requested_date").is_null()
+    put_right = ctx.frame.filter(settled).height
     text = (
         f"{ctx.count_text(put_right)} complaints were upheld or partly upheld at stage 1 in "
-        f"{ctx.period.label} with a remedy recorded, without the resident escalating"
+        f"{ctx.period.label} with a remedy recorded"
     )
-    return DataEvidence(
-        name,
-        "measured",
-        text,
-        f"{ctx.source}: stage1_outcome, remedy, compensation_gbp",
-        columns=("stage1_outcome",),
-    )
+    citation = f"{ctx.source}: stage1_outcome, remedy, compensation_gbp"
+    if escalations_known:
+        text += ", without the resident escalating"
+        citation += ", no stage2_requested_date"
+    return DataEvidence(name, "measured", text, citation, columns=("stage1_outcome",))
 
 
 def _compensation(ctx: MeasureContext) -> DataEvidence:
