@@ -482,3 +482,27 @@ def test_put_right_at_stage_1_leaves_out_the_complaints_that_escalated(tmp_path)
     assert context("b.csv", unknown) == [
         "7 complaints were upheld or partly upheld at stage 1 in 2025/26 with a remedy recorded"
     ]
+
+
+def test_stage_2_requests_still_in_time_are_not_called_none(tmp_path):
+    """6.10: requests too recent to need an acknowledgement yet are not 'no requests'."""
+    rows = [
+        {
+            "stage1_received_date": "2026-03-02",
+            "stage1_response_date": "2026-03-16",
+            "stage2_requested_date": "2026-03-30",  # Monday; 31 March is 1 working day on
+        }
+    ] * 3
+    frame = pl.DataFrame(rows).with_columns(
+        pl.format("C{}", pl.int_range(1, 4)).alias("complaint_id")
+    )
+    frame.write_csv(tmp_path / "x.csv")
+    result = run_audit(
+        tmp_path / "x.csv", config=AuditConfig(), period=YEAR, as_of=date(2026, 3, 31)
+    )
+    taken = answer_of(self_assess(result, assessed_on=ON), "6.10")
+    (data,) = [e for e in taken.evidence if e.role == "required"]
+    assert data.text == (
+        "the 3 stage 2 requests made in 2025/26 are all within 5 working days of 2026-03-31, "
+        "still time to take them in"
+    )

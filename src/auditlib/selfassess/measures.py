@@ -355,9 +355,13 @@ def _stage2_taken(ctx: MeasureContext) -> DataEvidence:
     citation = f"{ctx.source}: stage 2 requests made in {label} and their stage 2 dates"
     due = row["requests"] - row["young"]
     if due == 0:
-        return DataEvidence(
-            name, "not_applicable", f"no stage 2 requests made in {label}", citation
+        text = (
+            f"no stage 2 requests made in {label}"
+            if row["requests"] == 0
+            else f"the {row['requests']:,} stage 2 requests made in {label} are all within "
+            f"{limit} working days of {ctx.result.as_of.isoformat()}, still time to take them in"
         )
+        return DataEvidence(name, "not_applicable", text, citation)
     stalled = due - row["progressed"]
     return _share(
         name,
