@@ -506,3 +506,56 @@ def test_stage_2_requests_still_in_time_are_not_called_none(tmp_path):
         "the 3 stage 2 requests made in 2025/26 are all within 5 working days of 2026-03-31, "
         "still time to take them in"
     )
+
+
+def test_compensation_of_a_few_residents_is_not_published():
+    """With fewer than min_count awards, their total, median and largest are one
+    resident's award; small bands are hidden as one breakdown of the awards."""
+    from auditlib.annual import publishable
+
+    measures = [
+        "complaints upheld or partly upheld",
+        "of which with a remedy recorded",
+        "complaints with compensation offered",
+        "compensation offered, total £",
+        "compensation offered, median £",
+        "compensation offered, largest £",
+        "compensation under £50",
+        "compensation £50 to £99",
+        "compensation £1,000 or more",
+    ]
+
+    def shown(*values: float) -> list[str | None]:
+        table = pl.DataFrame({"measure": measures, "value": list(values)})
+        return publishable("remedies", table, min_count=5)["value"].to_list()
+
+    assert shown(40, 38, 3, 700, 200, 400, 1, 2, 0) == [
+        "40", "38", "fewer than 5", "not shown", "not shown", "not shown",
+        "fewer than 5", "fewer than 5", "0",
+    ]  # fmt: skip
+    assert shown(40, 38, 12, 7000, 200, 1400, 10, 2, 0) == [
+        "40", "38", "12", "7,000", "200", "1,400",
+        "fewer than 5", "fewer than 5", "0",  # 10 hidden too: 12 - 10 would give the 2
+    ]  # fmt: skip
+    assert shown(40, 38, 12, 7000, 200, 1400, 6, 6, 0)[6:] == ["6", "6", "0"]
+
+
+def test_the_compensation_evidence_hides_a_few_residents_awards(tmp_path):
+    paid = {
+        "stage1_received_date": "2025-06-02",
+        "stage1_acknowledged_date": "2025-06-03",
+        "stage1_response_date": "2025-06-10",
+        "stage1_outcome": "upheld",
+        "compensation_gbp": 250.0,
+    }
+    few = answer_of(self_assess(_audit(tmp_path, [paid] * 3, "a.csv"), assessed_on=ON), "7.2")
+    many = answer_of(self_assess(_audit(tmp_path, [paid] * 6, "b.csv"), assessed_on=ON), "7.2")
+    (text,) = [e.text for e in few.evidence if e.text.startswith("compensation offered")]
+    assert text == (
+        "compensation offered on fewer than 5 complaints answered in 2025/26; amounts are not "
+        "shown for so few"
+    )
+    (text,) = [e.text for e in many.evidence if e.text.startswith("compensation offered")]
+    assert text.startswith(
+        "compensation offered on 6 complaints answered in 2025/26, £1,500 in all"
+    )

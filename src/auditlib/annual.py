@@ -21,7 +21,7 @@ import polars as pl
 
 from auditlib import schema
 from auditlib.audit import AuditResult
-from auditlib.privacy import suppress_small_counts
+from auditlib.privacy import suppress_small_counts, suppressed_text
 from auditlib.rules import CODE_2024
 from auditlib.tsm import Period
 
@@ -162,13 +162,15 @@ _LABELS = ("channel", "outcome", "tenure")
 def publishable(name: str, table: pl.DataFrame, *, min_count: int = 5) -> pl.DataFrame:
     """A table as it may be published: small counts shown as "fewer than N".
 
-    Tables of headline figures, remedies and the year-on-year change are published as
-    they are (whole-year totals); every breakdown is suppressed. Label values are shown
-    in words.
+    Tables of headline figures and the year-on-year change are published as they are
+    (whole-year totals); every breakdown is suppressed, and the remedies table as
+    :func:`_publishable_remedies` says. Label values are shown in words.
     """
     words = [c for c in _LABELS if c in table.columns]
     if words:
         table = table.with_columns(pl.col(words).str.replace_all("_", " "))
+    if name == "remedies":
+        return _publishable_remedies(table, min_count)
     if name not in _COUNTS:
         return table
     counts, derived = _COUNTS[name]
@@ -178,6 +180,50 @@ def publishable(name: str, table: pl.DataFrame, *, min_count: int = 5) -> pl.Dat
         present,
         threshold=min_count,
         derived={k: v for k, v in derived.items() if k in table.columns and v in present},
+    )
+
+
+#: rows of the remedies table that are sums of money, not counts
+_MONEY = "compensation offered, "
+#: the remedies rows that count complaints (each a whole-year total)
+_REMEDY_COUNTS = (
+    "complaints upheld or partly upheld",
+    "of which with a remedy recorded",
+    "complaints with compensation offered",
+)
+
+
+def _publishable_remedies(table: pl.DataFrame, min_count: int) -> pl.DataFrame:
+    """Remedies as they may be published, every value as text.
+
+    A count under ``min_count`` reads "fewer than N"; the bands of compensation are
+    suppressed as one breakdown of the complaints with compensation (so a hidden band
+    cannot be worked out from the others and their total); the total, median and
+    largest award are shown only when at least ``min_count`` complaints had compensation,
+    because with fewer they are one resident's award.
+    """
+    values = dict(zip(table["measure"].to_list(), table["value"].to_list(), strict=True))
+    paid = int(values.get("complaints with compensation offered") or 0)
+    is_band = pl.col("measure").str.starts_with("compensation ") & ~pl.col(
+        "measure"
+    ).str.starts_with(_MONEY)
+    bands = table.filter(is_band).with_columns(pl.col("value").cast(pl.Int64))
+    shown = suppress_small_counts(bands, ["value"], threshold=min_count)
+    text = dict(zip(shown["measure"].to_list(), shown["value"].to_list(), strict=True))
+    hidden = suppressed_text(min_count)
+    for measure, value in values.items():
+        if measure in text:
+            continue
+        if value is None:
+            text[measure] = None
+        elif measure.startswith(_MONEY):
+            text[measure] = f"{value:,.0f}" if paid >= min_count else "not shown"
+        elif measure in _REMEDY_COUNTS:
+            text[measure] = hidden if 0 < value < min_count else f"{value:,.0f}"
+        else:
+            text[measure] = f"{value:,.0f}"
+    return table.with_columns(
+        pl.col("measure").replace_strict(text, return_dtype=pl.String).alias("value")
     )
 
 

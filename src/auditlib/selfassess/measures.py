@@ -816,6 +816,12 @@ def _compensation(ctx: MeasureContext) -> DataEvidence:
             citation,
             columns=("compensation_gbp",),
         )
+    if paid.len() < ctx.min_count:  # a total or median of so few is one resident's award
+        text = (
+            f"compensation offered on {ctx.count_text(paid.len())} complaints answered in "
+            f"{label}; amounts are not shown for so few"
+        )
+        return DataEvidence(name, "measured", text, citation, columns=("compensation_gbp",))
     bands = []
     for low, high, words in COMPENSATION_BANDS:
         mask = paid >= low if high is None else (paid >= low) & (paid < high)
