@@ -91,8 +91,10 @@ def run_notebook(
             kernel_name="python3",
             progress_bar=False,
             log_output=False,
-            # the kernel's own start-up warnings are not the user's business
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            # the kernel logs to the run's stderr, which must stay one line: its start-up
+            # warnings, and the "KeyboardInterrupt caught in kernel" it logs as an error
+            # when a failed run stops it, are not the user's business
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except pm.PapermillExecutionError as exc:
         raise NotebookFailed(source.name, exc.cell_index + 1, exc.ename, exc.evalue) from None
