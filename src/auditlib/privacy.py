@@ -35,6 +35,7 @@ import os
 import re
 import zipfile
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -784,46 +785,183 @@ def scan_outputs(
         when nothing was found: the pack may be published.
     """
     root = Path(folder)
-    exact: dict[int, dict[str, str]] = {}
-    passages: dict[str, str] = {}
-    for column, values in (personal_values or {}).items():
-        for value in values:
-            tokens = _TOKEN.findall(str(value).lower())
-            text = " ".join(tokens)
-            if len(tokens) >= PASSAGE_WORDS:
-                for i in range(len(tokens) - PASSAGE_WORDS + 1):
-                    passages.setdefault(" ".join(tokens[i : i + PASSAGE_WORDS]), column)
-            elif len(text) >= MIN_VALUE_LENGTH and not (text.isdigit() and len(text) < 7):
-                exact.setdefault(len(tokens), {}).setdefault(text, column)
     patterns = [(kind, re.compile(p)) for kind, p in SCAN_PATTERNS]
     rows: list[dict[str, Any]] = []
+    texts: dict[str, str] = {}
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         name = path.relative_to(root).as_posix()
         if path.suffix.lower() in IMAGE_SUFFIXES:
             continue
         try:
-            text = _file_text(path)
+            texts[name] = _file_text(path)
         except Exception as exc:  # any failure to read is itself a finding
             rows.append({"file": name, "kind": f"unreadable ({type(exc).__name__})", "count": 1})
-            continue
-        found: dict[str, int] = {}
+    found: dict[str, dict[str, int]] = {name: {} for name in texts}
+    for name, text in texts.items():
         for kind, pattern in patterns:
             hits = len(pattern.findall(text))
             if hits:
-                found[kind] = hits
-        tokens = _TOKEN.findall(text.lower())
-        for n, values in exact.items():
-            for i in range(len(tokens) - n + 1):
-                hit = values.get(" ".join(tokens[i : i + n]))
-                if hit is not None:
-                    found[f"value from {hit}"] = found.get(f"value from {hit}", 0) + 1
-        if passages:
-            for i in range(len(tokens) - PASSAGE_WORDS + 1):
-                hit = passages.get(" ".join(tokens[i : i + PASSAGE_WORDS]))
-                if hit is not None:
-                    found[f"text from {hit}"] = found.get(f"text from {hit}", 0) + 1
-        rows.extend({"file": name, "kind": k, "count": c} for k, c in sorted(found.items()))
+                found[name][kind] = hits
+    if personal_values:
+        words = _Words.of(texts)
+        for file, kind, count in _ValueIndex.build(personal_values, words).matches(words):
+            found[file][kind] = count
+    for name, kinds in found.items():
+        rows.extend({"file": name, "kind": k, "count": c} for k, c in sorted(kinds.items()))
+    rows.sort(key=lambda r: r["file"])  # stable: each file's kinds stay in order
     return pl.DataFrame(rows, schema=FINDINGS_SCHEMA)
+
+
+def _tokens(texts: pl.Expr) -> pl.Expr:
+    """The lower-case words of each text (a list a text), as the scan matches them."""
+    return texts.str.to_lowercase().str.extract_all(_TOKEN.pattern)
+
+
+@dataclass(frozen=True)
+class _Words:
+    """Every word of the published files in order (``token``), and the file each is in."""
+
+    names: list[str]
+    token: pl.Series
+    file: pl.Series
+
+    @classmethod
+    def of(cls, texts: Mapping[str, str]) -> _Words:
+        names = list(texts)
+        files = pl.DataFrame(
+            {
+                "file": pl.Series(range(len(names)), dtype=pl.UInt32),
+                "text": pl.Series(list(texts.values()), dtype=pl.String),
+            }
+        )
+        words = (
+            files.select("file", pl.col("text").str.split("\n").alias("line"))
+            .explode("line")  # a line at a time, so the words are found in parallel
+            .select("file", _tokens(pl.col("line")).alias("token"))
+            .explode("token")
+            .drop_nulls("token")
+        )
+        return cls(names, words["token"], words["file"])
+
+    def runs(self, n: int, starts: pl.Series) -> pl.DataFrame:
+        """``file`` and ``gram`` of every run of ``n`` consecutive words of one file that
+        begins with a word in ``starts``: only the runs that could match are built."""
+        at = self.token.is_in(starts.implode()).arg_true()
+        at = at.filter(at + (n - 1) < self.token.len())
+        same = self.file.gather(at) == self.file.gather(at + (n - 1))
+        columns = {f"w{k}": self.token.gather(at + k) for k in range(n)}
+        runs = pl.DataFrame({"file": self.file.gather(at), **columns}).filter(same)
+        gram = pl.concat_str([pl.col(name) for name in columns], separator=" ")
+        return runs.select("file", gram.alias("gram"))
+
+
+@dataclass(frozen=True)
+class _ValueIndex:
+    """The personal values a scan looks for, as runs of words, each with its column.
+
+    ``runs`` holds, per number of words, the texts sought (``gram``, ``column``) and the
+    kind they are reported as: a short value whole (``value from ...``), and every run of
+    :data:`PASSAGE_WORDS` words of a long one (``text from ...``) that the published
+    files could hold at all, each of its words occurring in them. A million
+    descriptions cost a few vectorised passes, not a dictionary of every passage. Where
+    a text comes from more than one column, the first column given names it.
+    """
+
+    runs: tuple[tuple[int, str, pl.DataFrame], ...]
+
+    @classmethod
+    def build(cls, values: Mapping[str, Iterable[str]], published: _Words) -> _ValueIndex:
+        parts = [
+            pl.DataFrame(
+                {"value": pl.Series([str(v) for v in column_values], dtype=pl.String)}
+            ).with_columns(pl.lit(i, dtype=pl.Int32).alias("order"), pl.lit(column).alias("column"))
+            for i, (column, column_values) in enumerate(values.items())
+        ]
+        frame = (
+            pl.concat(parts)
+            if parts
+            else pl.DataFrame(schema={"value": pl.String, "order": pl.Int32, "column": pl.String})
+        )
+        # word lists are built for the short values only; the long ones a chunk at a time
+        frame = frame.with_columns(
+            pl.col("value").str.to_lowercase().str.count_matches(_TOKEN.pattern).alias("n")
+        )
+        short = frame.filter(pl.col("n") < PASSAGE_WORDS).select(
+            "order", "column", "n", _tokens(pl.col("value")).list.join(" ").alias("gram")
+        )
+        length = pl.col("gram").str.len_chars()
+        exact = (
+            short.filter(
+                (length >= MIN_VALUE_LENGTH)
+                & ~(pl.col("gram").str.contains(r"^\d+$") & (length < 7))
+            )
+            .sort("order", maintain_order=True)
+            .unique("gram", keep="first", maintain_order=True)
+        )
+        runs = [
+            (int(n), "value from", group.select("gram", "column"))
+            for (n,), group in exact.group_by("n", maintain_order=True)
+        ]
+        vocabulary = published.token.unique().implode()
+        long = frame.filter(pl.col("n") >= PASSAGE_WORDS).select("order", "column", "value")
+        chunks = [
+            _passages(long.slice(at, _PASSAGE_CHUNK), vocabulary)
+            for at in range(0, long.height, _PASSAGE_CHUNK)
+        ]
+        if chunks:
+            passages = (
+                pl.concat(chunks)
+                .sort("order", maintain_order=True)
+                .unique("gram", keep="first", maintain_order=True)
+            )
+            runs.append((PASSAGE_WORDS, "text from", passages.select("gram", "column")))
+        return cls(tuple(runs))
+
+    def matches(self, published: _Words) -> list[tuple[str, str, int]]:
+        """(file, kind, count) for each file and kind the values were found as."""
+        counts: dict[tuple[int, str], int] = {}
+        for n, prefix, sought in self.runs:
+            if sought.is_empty():
+                continue
+            starts = sought["gram"].str.split(" ").list.first().unique()
+            hits = (
+                published.runs(n, starts)
+                .join(sought, on="gram", how="inner")
+                .group_by("file", "column")
+                .len()
+            )
+            for file, column, count in hits.iter_rows():
+                key = (file, f"{prefix} {column}")
+                counts[key] = counts.get(key, 0) + count
+        return [(published.names[f], kind, c) for (f, kind), c in sorted(counts.items())]
+
+
+#: long values turned into passages at a time (bounds the memory of a million descriptions)
+_PASSAGE_CHUNK = 50_000
+
+
+def _passages(long: pl.DataFrame, vocabulary: pl.Series) -> pl.DataFrame:
+    """Every run of :data:`PASSAGE_WORDS` words of the long values made only of words in
+    ``vocabulary`` (the published files' words): the only runs that could be found."""
+    n = PASSAGE_WORDS
+    words = (
+        long.with_row_index("id")
+        .select("id", "order", "column", _tokens(pl.col("value")).alias("words"))
+        .explode("words")
+        .with_columns(pl.col("words").is_in(vocabulary).cast(pl.Int32).alias("known"))
+    )
+    ends = (pl.col("known").rolling_sum(n) == n) & (pl.col("id").shift(n - 1) == pl.col("id"))
+    ending = words.select(ends.fill_null(False)).to_series().arg_true()
+    gram = pl.concat_str(
+        [words["words"].gather(ending - (n - 1 - k)) for k in range(n)], separator=" "
+    )
+    return pl.DataFrame(
+        {
+            "gram": pl.select(gram).to_series(),
+            "order": words["order"].gather(ending),
+            "column": words["column"].gather(ending),
+        }
+    )
 
 
 def _file_text(path: Path) -> str:
