@@ -741,7 +741,7 @@ _GEOMETRY = re.compile(
 _TOKEN = re.compile(r"\w+(?:[/.'’-]\w+)*")
 
 
-def personal_values(frame: pl.DataFrame) -> dict[str, list[str]]:
+def personal_values(frame: pl.DataFrame) -> dict[str, pl.Series]:
     """The values of an extract's personal columns, to hand to :func:`scan_outputs`.
 
     Takes ``tenant_ref``, ``property_ref``, ``description`` and ``remedy`` where present
@@ -750,7 +750,7 @@ def personal_values(frame: pl.DataFrame) -> dict[str, list[str]]:
     from auditlib.schema import PERSONAL_COLUMNS
 
     return {
-        name: frame[name].cast(pl.String).drop_nulls().unique().to_list()
+        name: frame[name].cast(pl.String).drop_nulls().unique()
         for name in PERSONAL_COLUMNS
         if name in frame.columns
     }
@@ -835,9 +835,7 @@ class _Words:
             }
         )
         words = (
-            files.select("file", pl.col("text").str.split("\n").alias("line"))
-            .explode("line")  # a line at a time, so the words are found in parallel
-            .select("file", _tokens(pl.col("line")).alias("token"))
+            files.select("file", _tokens(pl.col("text")).alias("token"))
             .explode("token")
             .drop_nulls("token")
         )
@@ -859,35 +857,38 @@ class _Words:
 class _ValueIndex:
     """The personal values a scan looks for, as runs of words, each with its column.
 
-    ``runs`` holds, per number of words, the texts sought (``gram``, ``column``) and the
-    kind they are reported as: a short value whole (``value from ...``), and every run of
-    :data:`PASSAGE_WORDS` words of a long one (``text from ...``) that the published
-    files could hold at all, each of its words occurring in them. A million
-    descriptions cost a few vectorised passes, not a dictionary of every passage. Where
-    a text comes from more than one column, the first column given names it.
+    ``runs`` holds, per number of words, the texts sought (``gram``, with ``order``, the
+    place in ``columns`` of the column it is from) and the kind they are reported as: a
+    short value whole (``value from ...``), and every run of :data:`PASSAGE_WORDS` words
+    of a long one (``text from ...``) that the published files could hold at all, each
+    of its words occurring in them. A million descriptions cost a few vectorised
+    passes, not a dictionary of every passage. Where a text comes from more than one
+    column, the first column given names it.
     """
 
+    columns: list[str]
     runs: tuple[tuple[int, str, pl.DataFrame], ...]
 
     @classmethod
     def build(cls, values: Mapping[str, Iterable[str]], published: _Words) -> _ValueIndex:
+        names = list(values)
         parts = [
-            pl.DataFrame(
-                {"value": pl.Series([str(v) for v in column_values], dtype=pl.String)}
-            ).with_columns(pl.lit(i, dtype=pl.Int32).alias("order"), pl.lit(column).alias("column"))
-            for i, (column, column_values) in enumerate(values.items())
+            pl.DataFrame({"value": _strings(column_values)}).with_columns(
+                pl.lit(i, dtype=pl.UInt32).alias("order")
+            )
+            for i, column_values in enumerate(values.values())
         ]
         frame = (
             pl.concat(parts)
             if parts
-            else pl.DataFrame(schema={"value": pl.String, "order": pl.Int32, "column": pl.String})
+            else pl.DataFrame(schema={"value": pl.String, "order": pl.UInt32})
         )
         # word lists are built for the short values only; the long ones a chunk at a time
         frame = frame.with_columns(
             pl.col("value").str.to_lowercase().str.count_matches(_TOKEN.pattern).alias("n")
         )
         short = frame.filter(pl.col("n") < PASSAGE_WORDS).select(
-            "order", "column", "n", _tokens(pl.col("value")).list.join(" ").alias("gram")
+            "order", "n", _tokens(pl.col("value")).list.join(" ").alias("gram")
         )
         length = pl.col("gram").str.len_chars()
         exact = (
@@ -899,11 +900,12 @@ class _ValueIndex:
             .unique("gram", keep="first", maintain_order=True)
         )
         runs = [
-            (int(n), "value from", group.select("gram", "column"))
+            (int(n), "value from", group.select("gram", "order"))
             for (n,), group in exact.group_by("n", maintain_order=True)
         ]
         vocabulary = published.token.unique().implode()
-        long = frame.filter(pl.col("n") >= PASSAGE_WORDS).select("order", "column", "value")
+        long = frame.filter(pl.col("n") >= PASSAGE_WORDS).select("order", "value")
+        del frame, short, exact
         chunks = [
             _passages(long.slice(at, _PASSAGE_CHUNK), vocabulary)
             for at in range(0, long.height, _PASSAGE_CHUNK)
@@ -914,8 +916,8 @@ class _ValueIndex:
                 .sort("order", maintain_order=True)
                 .unique("gram", keep="first", maintain_order=True)
             )
-            runs.append((PASSAGE_WORDS, "text from", passages.select("gram", "column")))
-        return cls(tuple(runs))
+            runs.append((PASSAGE_WORDS, "text from", passages.select("gram", "order")))
+        return cls(names, tuple(runs))
 
     def matches(self, published: _Words) -> list[tuple[str, str, int]]:
         """(file, kind, count) for each file and kind the values were found as."""
@@ -927,13 +929,20 @@ class _ValueIndex:
             hits = (
                 published.runs(n, starts)
                 .join(sought, on="gram", how="inner")
-                .group_by("file", "column")
+                .group_by("file", "order")
                 .len()
             )
-            for file, column, count in hits.iter_rows():
-                key = (file, f"{prefix} {column}")
+            for file, order, count in hits.iter_rows():
+                key = (file, f"{prefix} {self.columns[order]}")
                 counts[key] = counts.get(key, 0) + count
         return [(published.names[f], kind, c) for (f, kind), c in sorted(counts.items())]
+
+
+def _strings(values: Iterable[str]) -> pl.Series:
+    """Values as a text column (a polars column as it is, anything else converted)."""
+    if isinstance(values, pl.Series):
+        return values.cast(pl.String)
+    return pl.Series([str(v) for v in values], dtype=pl.String)
 
 
 #: long values turned into passages at a time (bounds the memory of a million descriptions)
@@ -946,7 +955,7 @@ def _passages(long: pl.DataFrame, vocabulary: pl.Series) -> pl.DataFrame:
     n = PASSAGE_WORDS
     words = (
         long.with_row_index("id")
-        .select("id", "order", "column", _tokens(pl.col("value")).alias("words"))
+        .select("id", "order", _tokens(pl.col("value")).alias("words"))
         .explode("words")
         .with_columns(pl.col("words").is_in(vocabulary).cast(pl.Int32).alias("known"))
     )
@@ -959,7 +968,6 @@ def _passages(long: pl.DataFrame, vocabulary: pl.Series) -> pl.DataFrame:
         {
             "gram": pl.select(gram).to_series(),
             "order": words["order"].gather(ending),
-            "column": words["column"].gather(ending),
         }
     )
 
