@@ -56,6 +56,25 @@ def test_findings_show_their_figures_and_period(plan: pl.DataFrame) -> None:
     assert "48.0%" in late["evidence"]
 
 
+def test_an_extract_taken_after_the_period_moves_the_due_date_on(extract: pl.DataFrame) -> None:
+    """Six months from the period's end, or from the extract's date when that is later."""
+    from datetime import date
+
+    prepared = rootcause.prepare(extract, YEAR)
+
+    def due(found_on: date | None) -> set[str]:
+        plan = draft_findings(
+            YEAR,
+            trends=trends.rising(extract, YEAR),
+            summary=rootcause.summary(prepared, YEAR),
+            found_on=found_on,
+        )
+        return set(plan["due_date"].to_list())
+
+    assert due(None) == due(date(2026, 3, 1)) == due(date(2026, 3, 31)) == {"2026-09-30"}
+    assert due(date(2026, 11, 20)) == {"2027-05-20"}
+
+
 def test_drafting_is_deterministic(extract: pl.DataFrame, plan: pl.DataFrame) -> None:
     """The same extract gives the same plan."""
     prepared = rootcause.prepare(extract, YEAR)

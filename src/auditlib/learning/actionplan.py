@@ -228,6 +228,7 @@ def draft_findings(
     min_complaints: int | None = None,
     min_repeats: int | None = None,
     due_months: int | None = None,
+    found_on: date | None = None,
     rates: pl.DataFrame | None = None,
     gaps: Sequence[AnalysisStatus] = (),
     settings: LearningSettings | None = None,
@@ -265,7 +266,12 @@ def draft_findings(
     owners
         Service area owning each category, over ``settings.owners``.
     due_months
-        Months after the period's end that a new action falls due.
+        Months after the period's end, or after ``found_on`` when later, that a new
+        action falls due.
+    found_on
+        The date of the extract the findings come from (its latest date): a plan drawn
+        from an extract taken months after the period ended gets due dates ahead of it,
+        not behind.
     rates
         The late and escalation tests (:func:`auditlib.learning.rates.above_threshold`):
         each category above its threshold beyond noise is a finding.
@@ -303,7 +309,8 @@ def draft_findings(
     due_months = cfg.due_months if due_months is None else due_months
     owners = {**cfg.owners, **(owners or {})}
     team = cfg.default_owner
-    due = pl.select(pl.lit(period.end).dt.offset_by(f"{due_months}mo")).item()
+    start = max(period.end, found_on) if found_on is not None else period.end
+    due = pl.select(pl.lit(start).dt.offset_by(f"{due_months}mo")).item()
     span = f"{period.start:%d %b %Y} to {period.end:%d %b %Y}"
     common = {"period": period, "due": due}
     rows: list[dict[str, str]] = []

@@ -326,6 +326,7 @@ def analyse(
             summary, min_count, monthly=monthly, root_causes=root
         ),
         earlier_hidden=earlier_hidden,
+        found_on=result.as_of,
     )
     return Learning(
         period=period,

@@ -19,7 +19,7 @@ command-line options override them. The defaults are the ones docs/learning.md e
       window_days: 90        # a further complaint within this many days is a repeat
       themes: 6              # themes to look for in descriptions
       seed: 2026             # seed for theme finding
-      due_months: 6          # a new action falls due this many months after the period
+      due_months: 6          # an action is due this many months after the period ends
       default_owner: Complaints team
       owners:                # service area owning each category
         Repairs: Repairs and maintenance
