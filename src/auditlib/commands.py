@@ -83,14 +83,19 @@ def iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(msg) from None
 
 
-def add_extract_options(parser: argparse.ArgumentParser) -> None:
-    """The options every command that reads an extract shares (config, mapping, period)."""
+def add_config_options(parser: argparse.ArgumentParser) -> None:
+    """The configuration and mapping files, as every command that reads an extract takes them."""
     parser.add_argument(
         "--config", type=Path, help="configuration file (default: config/auditlib.yaml)"
     )
     parser.add_argument(
         "--mapping", type=Path, help="column and label mapping file (overrides the config)"
     )
+
+
+def add_extract_options(parser: argparse.ArgumentParser) -> None:
+    """The options every command that reads an extract shares (config, mapping, period)."""
+    add_config_options(parser)
     parser.add_argument("--homes", type=int, help="homes owned, for CH01 (overrides the config)")
     parser.add_argument("--homes-lcra", type=int, help="low-cost rental homes, for the LCRA split")
     parser.add_argument(

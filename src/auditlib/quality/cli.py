@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from auditlib.commands import add_note, iso_date
+from auditlib.commands import add_config_options, add_note, iso_date
 from auditlib.errors import ConfigError
 
 DEFAULT_OUT = Path("build") / "data_quality"
@@ -33,12 +33,7 @@ def register(subparsers: Any) -> None:
     validate.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})"
     )
-    validate.add_argument(
-        "--config", type=Path, help="configuration file (default: config/auditlib.yaml)"
-    )
-    validate.add_argument(
-        "--mapping", type=Path, help="column and label mapping file (overrides the config)"
-    )
+    add_config_options(validate)
     validate.add_argument(
         "--quality",
         type=Path,
